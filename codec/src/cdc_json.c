@@ -1,0 +1,604 @@
+/*
+ * cdc_json.c - zero-allocation JSON validation and span reading.
+ *
+ * The validator is an explicit-stack state machine: container kinds are kept
+ * in a bit stack (1 = object), so nesting costs one bit and no recursion.
+ * Depth is capped by the caller's limit and by CDC_JSON_DEPTH_CAP.
+ *
+ * The reader assumes validated input but checks every bound, so a malformed
+ * span yields a wrong answer or an error, never an out-of-bounds read.
+ */
+#include "codec/cdc_json.h"
+
+#include "cdc_utf8_seq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CDC_JSON_DEPTH_CAP 4096u
+
+static int fail(struct cdc_diag *diag, const uint8_t *base, const uint8_t *at, int err,
+                const char *why)
+{
+    if (diag) {
+        diag->off = (size_t)(at - base);
+        diag->why = why;
+    }
+    return err;
+}
+
+static bool is_ws(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const uint8_t *skip_ws(const uint8_t *p, const uint8_t *end)
+{
+    while (p < end && is_ws(*p))
+        p++;
+    return p;
+}
+
+static bool is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hexval(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Validates the string starting at the opening quote; *pp ends after it. */
+static int scan_string(const uint8_t **pp, const uint8_t *end, bool utf8_strict,
+                       const uint8_t *base, struct cdc_diag *diag)
+{
+    const uint8_t *p = *pp + 1;
+    while (p < end) {
+        uint8_t c = *p;
+        if (c == '"') {
+            *pp = p + 1;
+            return CDC_OK;
+        }
+        if (c < 0x20)
+            return fail(diag, base, p, CDC_ERR_JSON, "control character in string");
+        if (c == '\\') {
+            if (p + 1 >= end)
+                break;
+            uint8_t e = p[1];
+            if (e == 'u') {
+                if (end - p < 6)
+                    break;
+                for (int i = 2; i < 6; i++)
+                    if (hexval(p[i]) < 0)
+                        return fail(diag, base, p + i, CDC_ERR_JSON, "bad \\u escape");
+                p += 6;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || e == 0)
+                return fail(diag, base, p + 1, CDC_ERR_JSON, "bad escape");
+            p += 2;
+            continue;
+        }
+        if (c >= 0x80 && utf8_strict) {
+            size_t n = cdc_utf8_seq(p, end);
+            if (n == 0)
+                return fail(diag, base, p, CDC_ERR_UTF8, "invalid UTF-8 in string");
+            p += n;
+            continue;
+        }
+        p++;
+    }
+    return fail(diag, base, end, CDC_ERR_JSON, "unterminated string");
+}
+
+static int scan_number(const uint8_t **pp, const uint8_t *end, const uint8_t *base,
+                       struct cdc_diag *diag)
+{
+    const uint8_t *p = *pp;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end || !is_digit(*p))
+        return fail(diag, base, p, CDC_ERR_JSON, "digit expected");
+    if (*p == '0') {
+        p++;
+        if (p < end && is_digit(*p))
+            return fail(diag, base, p, CDC_ERR_JSON, "leading zero");
+    } else {
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || !is_digit(*p))
+            return fail(diag, base, p, CDC_ERR_JSON, "digit expected after '.'");
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !is_digit(*p))
+            return fail(diag, base, p, CDC_ERR_JSON, "digit expected in exponent");
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    *pp = p;
+    return CDC_OK;
+}
+
+static int scan_literal(const uint8_t **pp, const uint8_t *end, const uint8_t *base,
+                        struct cdc_diag *diag)
+{
+    static const char *const lits[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(lits[i]);
+        if ((size_t)(end - *pp) >= n && memcmp(*pp, lits[i], n) == 0) {
+            *pp += n;
+            return CDC_OK;
+        }
+    }
+    return fail(diag, base, *pp, CDC_ERR_JSON, "unexpected character");
+}
+
+struct vstate {
+    const uint8_t *base;
+    const uint8_t *end;
+    unsigned depth;
+    unsigned max_depth;
+    uint8_t kinds[CDC_JSON_DEPTH_CAP / 8]; /* bit set = object */
+};
+
+static int push(struct vstate *s, const uint8_t *at, bool object, struct cdc_diag *diag)
+{
+    if (s->depth >= s->max_depth)
+        return fail(diag, s->base, at, CDC_ERR_JSON_DEPTH, "nesting too deep");
+    uint8_t bit = (uint8_t)(1u << (s->depth % 8));
+    if (object)
+        s->kinds[s->depth / 8] |= bit;
+    else
+        s->kinds[s->depth / 8] &= (uint8_t)~bit;
+    s->depth++;
+    return CDC_OK;
+}
+
+static bool top_is_object(const struct vstate *s)
+{
+    unsigned d = s->depth - 1;
+    return (s->kinds[d / 8] >> (d % 8)) & 1u;
+}
+
+/* Scans an object key and the colon after it; *pp ends at the value. */
+static int scan_key(const uint8_t **pp, struct vstate *s, bool utf8_strict, struct cdc_diag *diag)
+{
+    const uint8_t *p = skip_ws(*pp, s->end);
+    if (p >= s->end || *p != '"')
+        return fail(diag, s->base, p, CDC_ERR_JSON, "object key expected");
+    int rc = scan_string(&p, s->end, utf8_strict, s->base, diag);
+    if (rc != CDC_OK)
+        return rc;
+    p = skip_ws(p, s->end);
+    if (p >= s->end || *p != ':')
+        return fail(diag, s->base, p, CDC_ERR_JSON, "':' expected");
+    *pp = p + 1;
+    return CDC_OK;
+}
+
+/* Scans one scalar, or opens a container. *opened tells which. */
+static int scan_value(const uint8_t **pp, struct vstate *s, bool utf8_strict, bool *opened,
+                      struct cdc_diag *diag)
+{
+    const uint8_t *p = skip_ws(*pp, s->end);
+    *opened = false;
+    if (p >= s->end)
+        return fail(diag, s->base, p, CDC_ERR_JSON, "value expected");
+    int rc;
+    switch (*p) {
+    case '{':
+    case '[':
+        rc = push(s, p, *p == '{', diag);
+        *opened = true;
+        p++;
+        break;
+    case '"':
+        rc = scan_string(&p, s->end, utf8_strict, s->base, diag);
+        break;
+    case 't':
+    case 'f':
+    case 'n':
+        rc = scan_literal(&p, s->end, s->base, diag);
+        break;
+    default:
+        rc = scan_number(&p, s->end, s->base, diag);
+        break;
+    }
+    *pp = p;
+    return rc;
+}
+
+int cdc_json_validate(const uint8_t *in, size_t n, unsigned max_depth, bool utf8_strict,
+                      struct cdc_diag *diag)
+{
+    struct vstate s;
+    s.base = in;
+    s.end = in + n;
+    s.depth = 0;
+    s.max_depth = max_depth < CDC_JSON_DEPTH_CAP ? max_depth : CDC_JSON_DEPTH_CAP;
+    const uint8_t *p = in;
+    bool opened;
+    int rc = scan_value(&p, &s, utf8_strict, &opened, diag);
+    while (rc == CDC_OK && s.depth > 0) {
+        p = skip_ws(p, s.end);
+        if (p >= s.end)
+            return fail(diag, in, p, CDC_ERR_JSON, "unterminated container");
+        bool obj = top_is_object(&s);
+        if (opened && *p == (obj ? '}' : ']')) {
+            s.depth--; /* empty container */
+            p++;
+            opened = false;
+            continue;
+        }
+        if (!opened) {
+            if (*p == (obj ? '}' : ']')) {
+                s.depth--;
+                p++;
+                continue;
+            }
+            if (*p != ',')
+                return fail(diag, in, p, CDC_ERR_JSON, obj ? "',' or '}' expected"
+                                                           : "',' or ']' expected");
+            p++;
+        }
+        if (obj && (rc = scan_key(&p, &s, utf8_strict, diag)) != CDC_OK)
+            return rc;
+        rc = scan_value(&p, &s, utf8_strict, &opened, diag);
+    }
+    if (rc != CDC_OK)
+        return rc;
+    p = skip_ws(p, s.end);
+    if (p != s.end)
+        return fail(diag, in, p, CDC_ERR_JSON, "trailing characters after JSON value");
+    return CDC_OK;
+}
+
+struct cdc_span cdc_json_trim(struct cdc_span v)
+{
+    const uint8_t *p = v.p, *end = v.p + v.len;
+    p = skip_ws(p, end);
+    while (end > p && is_ws(end[-1]))
+        end--;
+    return (struct cdc_span){p, (size_t)(end - p)};
+}
+
+enum cdc_json_type cdc_json_type_of(struct cdc_span v)
+{
+    v = cdc_json_trim(v);
+    if (v.len == 0)
+        return CDC_JSON_INVALID;
+    switch (v.p[0]) {
+    case '{':
+        return CDC_JSON_OBJECT;
+    case '[':
+        return CDC_JSON_ARRAY;
+    case '"':
+        return CDC_JSON_STRING;
+    case 't':
+        return CDC_JSON_TRUE;
+    case 'f':
+        return CDC_JSON_FALSE;
+    case 'n':
+        return CDC_JSON_NULL;
+    default:
+        return (v.p[0] == '-' || is_digit(v.p[0])) ? CDC_JSON_NUMBER : CDC_JSON_INVALID;
+    }
+}
+
+/* Returns the end of the string token at |p| (after the closing quote). */
+static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end)
+{
+    p++;
+    while (p < end) {
+        if (*p == '\\')
+            p += (end - p >= 2) ? 2 : 1;
+        else if (*p++ == '"')
+            return p;
+    }
+    return end;
+}
+
+/* Returns the end of the value at |p|, or NULL when it is malformed. */
+static const uint8_t *skip_value(const uint8_t *p, const uint8_t *end)
+{
+    if (p >= end)
+        return NULL;
+    if (*p == '"')
+        return skip_string(p, end);
+    if (*p == '{' || *p == '[') {
+        size_t depth = 0;
+        while (p < end) {
+            uint8_t c = *p;
+            if (c == '"') {
+                p = skip_string(p, end);
+                continue;
+            }
+            if (c == '{' || c == '[')
+                depth++;
+            else if ((c == '}' || c == ']') && --depth == 0)
+                return p + 1;
+            p++;
+        }
+        return NULL;
+    }
+    const uint8_t *q = p;
+    while (q < end && !is_ws(*q) && *q != ',' && *q != ']' && *q != '}' && *q != ':')
+        q++;
+    return q > p ? q : NULL;
+}
+
+int cdc_json_iter_init(struct cdc_json_iter *it, struct cdc_span container)
+{
+    container = cdc_json_trim(container);
+    if (container.len < 2 || (container.p[0] != '[' && container.p[0] != '{'))
+        return CDC_ERR_INVALID_ARG;
+    it->object = container.p[0] == '{';
+    it->p = container.p + 1;
+    it->end = container.p + container.len - 1; /* the closing bracket */
+    it->started = false;
+    return CDC_OK;
+}
+
+int cdc_json_iter_next(struct cdc_json_iter *it, struct cdc_span *key, struct cdc_span *val)
+{
+    const uint8_t *p = skip_ws(it->p, it->end);
+    if (it->started) {
+        if (p >= it->end)
+            return 0;
+        if (*p != ',')
+            return CDC_ERR_JSON;
+        p = skip_ws(p + 1, it->end);
+    } else if (p >= it->end) {
+        return 0;
+    }
+    it->started = true;
+    if (key)
+        *key = (struct cdc_span){p, 0};
+    if (it->object) {
+        if (p >= it->end || *p != '"')
+            return CDC_ERR_JSON;
+        const uint8_t *k = skip_string(p, it->end);
+        if (key)
+            *key = (struct cdc_span){p, (size_t)(k - p)};
+        p = skip_ws(k, it->end);
+        if (p >= it->end || *p != ':')
+            return CDC_ERR_JSON;
+        p = skip_ws(p + 1, it->end);
+    }
+    const uint8_t *v = skip_value(p, it->end);
+    if (!v)
+        return CDC_ERR_JSON;
+    *val = (struct cdc_span){p, (size_t)(v - p)};
+    it->p = v;
+    return 1;
+}
+
+size_t cdc_json_count(struct cdc_span container)
+{
+    struct cdc_json_iter it;
+    struct cdc_span v;
+    size_t n = 0;
+    if (cdc_json_iter_init(&it, container) != CDC_OK)
+        return SIZE_MAX;
+    while (cdc_json_iter_next(&it, NULL, &v) == 1)
+        n++;
+    return n;
+}
+
+/* Decodes one logical character of a string body at *pp into UTF-8 bytes.
+ * Returns the byte count (1-4), or 0 on a malformed escape. */
+static size_t str_next(const uint8_t **pp, const uint8_t *end, uint8_t out[4])
+{
+    const uint8_t *p = *pp;
+    if (*p != '\\') {
+        out[0] = *p;
+        *pp = p + 1;
+        return 1;
+    }
+    if (end - p < 2)
+        return 0;
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *e = p[1] ? strchr(from, p[1]) : NULL;
+    if (e) {
+        out[0] = (uint8_t)to[e - from];
+        *pp = p + 2;
+        return 1;
+    }
+    if (p[1] != 'u' || end - p < 6)
+        return 0;
+    uint32_t cp = 0;
+    for (int i = 2; i < 6; i++) {
+        int h = hexval(p[i]);
+        if (h < 0)
+            return 0;
+        cp = cp << 4 | (uint32_t)h;
+    }
+    p += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+        uint32_t lo = 0;
+        int ok = 1;
+        for (int i = 2; i < 6 && ok; i++) {
+            int h = hexval(p[i]);
+            ok = h >= 0;
+            lo = lo << 4 | (uint32_t)(h < 0 ? 0 : h);
+        }
+        if (ok && lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+        }
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        cp = 0xFFFD; /* lone surrogate */
+    *pp = p;
+    if (cp < 0x80) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (uint8_t)(0xC0 | cp >> 6);
+        out[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (uint8_t)(0xE0 | cp >> 12);
+        out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0 | cp >> 18);
+    out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Body of a string token: between the quotes. */
+static bool str_body(struct cdc_span str, const uint8_t **p, const uint8_t **end)
+{
+    str = cdc_json_trim(str);
+    if (str.len < 2 || str.p[0] != '"' || str.p[str.len - 1] != '"')
+        return false;
+    *p = str.p + 1;
+    *end = str.p + str.len - 1;
+    return true;
+}
+
+bool cdc_json_string_eq(struct cdc_span str, const char *s, size_t n)
+{
+    const uint8_t *p, *end;
+    if (!str_body(str, &p, &end))
+        return false;
+    /* Fast path: no escapes. */
+    if (!memchr(p, '\\', (size_t)(end - p)))
+        return (size_t)(end - p) == n && (n == 0 || memcmp(p, s, n) == 0);
+    size_t off = 0;
+    while (p < end) {
+        uint8_t ch[4];
+        size_t k = str_next(&p, end, ch);
+        if (k == 0 || off + k > n || memcmp(s + off, ch, k) != 0)
+            return false;
+        off += k;
+    }
+    return off == n;
+}
+
+int cdc_json_string_unescape(struct cdc_span str, struct cdc_buf *out)
+{
+    const uint8_t *p, *end;
+    if (!str_body(str, &p, &end))
+        return CDC_ERR_JSON;
+    size_t mark = out->len;
+    while (p < end) {
+        uint8_t ch[4];
+        size_t k = str_next(&p, end, ch);
+        int rc = k ? cdc_buf_append(out, ch, k) : CDC_ERR_JSON;
+        if (rc != CDC_OK) {
+            out->len = mark;
+            return rc;
+        }
+    }
+    return CDC_OK;
+}
+
+int cdc_json_string_encode(const uint8_t *s, size_t n, struct cdc_buf *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t mark = out->len;
+    int rc = cdc_buf_append_byte(out, '"');
+    size_t run = 0; /* start of the current run of bytes copied verbatim */
+    for (size_t i = 0; i < n && rc == CDC_OK; i++) {
+        uint8_t c = s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        rc = cdc_buf_append(out, s + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t k = 2;
+        const char *short_esc = c == '"' ? "\"" : c == '\\' ? "\\" : c == '\n' ? "n"
+                              : c == '\r' ? "r" : c == '\t' ? "t" : c == '\b' ? "b"
+                              : c == '\f' ? "f" : NULL;
+        if (short_esc) {
+            esc[1] = short_esc[0];
+        } else {
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            k = 6;
+        }
+        if (rc == CDC_OK)
+            rc = cdc_buf_append(out, esc, k);
+    }
+    if (rc == CDC_OK)
+        rc = cdc_buf_append(out, s + run, n - run);
+    if (rc == CDC_OK)
+        rc = cdc_buf_append_byte(out, '"');
+    if (rc != CDC_OK)
+        out->len = mark;
+    return rc;
+}
+
+int cdc_json_object_get(struct cdc_span obj, const char *key, struct cdc_span *val)
+{
+    struct cdc_json_iter it;
+    struct cdc_span k, v;
+    int found = 0, rc;
+    if (cdc_json_iter_init(&it, obj) != CDC_OK || !it.object)
+        return CDC_ERR_INVALID_ARG;
+    size_t n = strlen(key);
+    while ((rc = cdc_json_iter_next(&it, &k, &v)) == 1) {
+        if (cdc_json_string_eq(k, key, n)) {
+            *val = v;
+            found = 1;
+        }
+    }
+    return rc < 0 ? rc : found;
+}
+
+int cdc_json_number_double(struct cdc_span num, double *out)
+{
+    char tmp[256];
+    num = cdc_json_trim(num);
+    const uint8_t *p = num.p;
+    if (num.len == 0 || num.len >= sizeof(tmp) ||
+        scan_number(&p, num.p + num.len, num.p, NULL) != CDC_OK || p != num.p + num.len)
+        return CDC_ERR_JSON;
+    memcpy(tmp, num.p, num.len);
+    tmp[num.len] = 0;
+    *out = strtod(tmp, NULL); /* the JSON number grammar is locale-neutral in "C" */
+    return CDC_OK;
+}
+
+int cdc_json_number_u64(struct cdc_span num, uint64_t max, uint64_t *out)
+{
+    num = cdc_json_trim(num);
+    if (num.len == 0)
+        return CDC_ERR_JSON;
+    if (num.len > 1 && num.p[0] == '0')
+        return CDC_ERR_JSON;
+    uint64_t v = 0;
+    for (size_t i = 0; i < num.len; i++) {
+        if (!is_digit(num.p[i]))
+            return CDC_ERR_JSON;
+        uint64_t d = (uint64_t)(num.p[i] - '0');
+        if (d > max || v > (max - d) / 10)
+            return CDC_ERR_TOO_LARGE;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return CDC_OK;
+}
