@@ -8,7 +8,7 @@ out=$(grep -nE '#include *[<"](libwebsockets|curl/|harness/|cases/|reports/|sys/
       "$top"/codec/src/*.c "$top"/codec/include/codec/*.h 2>/dev/null)
 [ -n "$out" ] && bad "codec includes a forbidden header:
 $out"
-out=$(grep -nE 'cJSON|cjson' "$top"/codec/include/codec/*.h 2>/dev/null)
+out=$(grep -nE '#include.*cjson|cJSON *\*|cJSON_' "$top"/codec/include/codec/*.h 2>/dev/null)
 [ -n "$out" ] && bad "codec public header mentions cJSON:
 $out"
 out=$(grep -nE '\b(printf|fprintf|puts|fopen|getenv|exit|abort)\s*\(' "$top"/codec/src/*.c 2>/dev/null)

@@ -73,11 +73,20 @@ const char *cdc_err_name(int err)
 }
 
 static const char *const quirk_names[] = {
-    "eio-lenient-base64",     "eio-ws-text-binary",        "sio-no-payload",
-    "sio-ack-id-space",       "sio-loose-attachments",     "sio-misplaced-ack-id",
-    "sio-ack-without-id",     "sio-connect-error-string",  "invalid-utf8",
-    "eio-handshake-extra-key", "eio-handshake-missing-key", "eio-v3-loose-length",
-    "sio-unreferenced-attachment", "sio-placeholder-extra",
+    "eio-lenient-base64",
+    "eio-ws-text-binary",
+    "sio-no-payload",
+    "sio-ack-id-space",
+    "sio-loose-attachments",
+    "sio-misplaced-ack-id",
+    "sio-ack-without-id",
+    "sio-connect-error-string",
+    "invalid-utf8",
+    "eio-handshake-extra-key",
+    "eio-handshake-missing-key",
+    "eio-v3-loose-length",
+    "sio-unreferenced-attachment",
+    "sio-placeholder-extra",
 };
 
 const char *cdc_quirk_name(uint32_t bit)

@@ -252,8 +252,8 @@ int cdc_json_validate(const uint8_t *in, size_t n, unsigned max_depth, bool utf8
                 continue;
             }
             if (*p != ',')
-                return fail(diag, in, p, CDC_ERR_JSON, obj ? "',' or '}' expected"
-                                                           : "',' or ']' expected");
+                return fail(diag, in, p, CDC_ERR_JSON,
+                            obj ? "',' or '}' expected" : "',' or ']' expected");
             p++;
         }
         if (obj && (rc = scan_key(&p, &s, utf8_strict, diag)) != CDC_OK)
@@ -529,9 +529,14 @@ int cdc_json_string_encode(const uint8_t *s, size_t n, struct cdc_buf *out)
         run = i + 1;
         char esc[6] = {'\\', 0, 0, 0, 0, 0};
         size_t k = 2;
-        const char *short_esc = c == '"' ? "\"" : c == '\\' ? "\\" : c == '\n' ? "n"
-                              : c == '\r' ? "r" : c == '\t' ? "t" : c == '\b' ? "b"
-                              : c == '\f' ? "f" : NULL;
+        const char *short_esc = c == '"'    ? "\""
+                                : c == '\\' ? "\\"
+                                : c == '\n' ? "n"
+                                : c == '\r' ? "r"
+                                : c == '\t' ? "t"
+                                : c == '\b' ? "b"
+                                : c == '\f' ? "f"
+                                            : NULL;
         if (short_esc) {
             esc[1] = short_esc[0];
         } else {

@@ -120,7 +120,8 @@ static struct cdc_span sp(const char *s)
 
 static void test_json_reader(void)
 {
-    struct cdc_span doc = sp(" { \"a\" : [1, \"x,]\", {\"y\":[2]}] , \"b\\u0041\":true, \"a\":null } ");
+    struct cdc_span doc =
+        sp(" { \"a\" : [1, \"x,]\", {\"y\":[2]}] , \"b\\u0041\":true, \"a\":null } ");
     CU_ASSERT_EQUAL(cdc_json_type_of(doc), CDC_JSON_OBJECT);
     CU_ASSERT_EQUAL(cdc_json_count(doc), 3);
     struct cdc_span v;
@@ -219,8 +220,8 @@ static void test_json_numbers(void)
 /* The reader never reads outside its span, even on garbage. */
 static void test_json_reader_garbage(void)
 {
-    static const char *const bad[] = {"[", "{", "[\"", "{\"a", "{\"a\":", "[1,", "{\"a\" 1}",
-                                      "[\"\\", "{\"a\":[}", "[[[["};
+    static const char *const bad[] = {
+        "[", "{", "[\"", "{\"a", "{\"a\":", "[1,", "{\"a\" 1}", "[\"\\", "{\"a\":[}", "[[[["};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         size_t n = strlen(bad[i]);
         uint8_t *g = th_guard_copy(bad[i], n);

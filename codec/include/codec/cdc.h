@@ -44,31 +44,31 @@ enum cdc_err {
     CDC_ERR_JSON_DEPTH = -7,  /* JSON nested deeper than the limit */
     CDC_ERR_STATE = -8,       /* stateful decoder already failed: reset it */
     /* Engine.IO: -20 .. -49 */
-    CDC_ERR_EIO_EMPTY = -20,          /* empty packet or empty payload segment */
-    CDC_ERR_EIO_TYPE = -21,           /* packet type outside 0-6 (or 'b') */
-    CDC_ERR_EIO_BASE64 = -22,         /* invalid base64 in a binary segment */
-    CDC_ERR_EIO_DATA = -23,           /* data not allowed for this packet type */
-    CDC_ERR_EIO_LENGTH = -24,         /* v3 length prefix malformed or mismatched */
-    CDC_ERR_EIO_BINARY_PAYLOAD = -25, /* v3 XHR2 binary payload framing error */
-    CDC_ERR_EIO_HANDSHAKE = -26,      /* open packet is not the required object */
-    CDC_ERR_EIO_HANDSHAKE_FIELD = -27,/* an open packet field has a bad type/range */
-    CDC_ERR_EIO_ERROR_BODY = -28,     /* HTTP error body is not {"code","message"} */
-    CDC_ERR_EIO_ERROR_CODE = -29,     /* HTTP error code outside 0-5 */
-    CDC_ERR_WT_LENGTH = -30,          /* WebTransport frame length 0 or > 2^53-1 */
-    CDC_ERR_EIO_BINARY = -31,         /* binary data where the framing forbids it */
+    CDC_ERR_EIO_EMPTY = -20,           /* empty packet or empty payload segment */
+    CDC_ERR_EIO_TYPE = -21,            /* packet type outside 0-6 (or 'b') */
+    CDC_ERR_EIO_BASE64 = -22,          /* invalid base64 in a binary segment */
+    CDC_ERR_EIO_DATA = -23,            /* data not allowed for this packet type */
+    CDC_ERR_EIO_LENGTH = -24,          /* v3 length prefix malformed or mismatched */
+    CDC_ERR_EIO_BINARY_PAYLOAD = -25,  /* v3 XHR2 binary payload framing error */
+    CDC_ERR_EIO_HANDSHAKE = -26,       /* open packet is not the required object */
+    CDC_ERR_EIO_HANDSHAKE_FIELD = -27, /* an open packet field has a bad type/range */
+    CDC_ERR_EIO_ERROR_BODY = -28,      /* HTTP error body is not {"code","message"} */
+    CDC_ERR_EIO_ERROR_CODE = -29,      /* HTTP error code outside 0-5 */
+    CDC_ERR_WT_LENGTH = -30,           /* WebTransport frame length 0 or > 2^53-1 */
+    CDC_ERR_EIO_BINARY = -31,          /* binary data where the framing forbids it */
     /* Socket.IO: -50 .. -79 */
-    CDC_ERR_SIO_TYPE = -50,              /* packet type outside 0-6 */
-    CDC_ERR_SIO_ATTACHMENTS = -51,       /* attachment count malformed, missing '-' */
+    CDC_ERR_SIO_TYPE = -50,                 /* packet type outside 0-6 */
+    CDC_ERR_SIO_ATTACHMENTS = -51,          /* attachment count malformed, missing '-' */
     CDC_ERR_SIO_TOO_MANY_ATTACHMENTS = -52, /* attachment count above the limit */
-    CDC_ERR_SIO_NAMESPACE = -53,         /* namespace malformed or too long */
-    CDC_ERR_SIO_ACK_ID = -54,            /* ack id malformed, too large, or misplaced */
-    CDC_ERR_SIO_JSON = -55,              /* payload is not valid JSON */
-    CDC_ERR_SIO_PAYLOAD = -56,           /* payload has the wrong shape for the type */
-    CDC_ERR_SIO_EVENT_NAME = -57,        /* event name missing, not string/number, reserved */
-    CDC_ERR_SIO_PLACEHOLDER = -58,       /* placeholder num not an index of an attachment */
-    CDC_ERR_SIO_UNEXPECTED_BINARY = -59, /* binary message when no attachment is expected */
-    CDC_ERR_SIO_UNEXPECTED_TEXT = -60,   /* text message while attachments are pending */
-    CDC_ERR_SIO_MISSING_PAYLOAD = -61,   /* the type requires a payload and has none */
+    CDC_ERR_SIO_NAMESPACE = -53,            /* namespace malformed or too long */
+    CDC_ERR_SIO_ACK_ID = -54,               /* ack id malformed, too large, or misplaced */
+    CDC_ERR_SIO_JSON = -55,                 /* payload is not valid JSON */
+    CDC_ERR_SIO_PAYLOAD = -56,              /* payload has the wrong shape for the type */
+    CDC_ERR_SIO_EVENT_NAME = -57,           /* event name missing, not string/number, reserved */
+    CDC_ERR_SIO_PLACEHOLDER = -58,          /* placeholder num not an index of an attachment */
+    CDC_ERR_SIO_UNEXPECTED_BINARY = -59,    /* binary message when no attachment is expected */
+    CDC_ERR_SIO_UNEXPECTED_TEXT = -60,      /* text message while attachments are pending */
+    CDC_ERR_SIO_MISSING_PAYLOAD = -61,      /* the type requires a payload and has none */
 };
 
 /* Returns a one-line English description of |err|; never NULL. */
@@ -147,9 +147,9 @@ struct cdc_limits {
 
 /* Options every decoder and encoder takes. */
 struct cdc_opts {
-    int eio_version;     /* 3 or 4 */
-    int sio_version;     /* 4 or 5 */
-    enum cdc_mode mode;  /* CDC_STRICT (default) or CDC_COMPAT */
+    int eio_version;    /* 3 or 4 */
+    int sio_version;    /* 4 or 5 */
+    enum cdc_mode mode; /* CDC_STRICT (default) or CDC_COMPAT */
     struct cdc_limits lim;
 };
 
@@ -160,20 +160,21 @@ void cdc_opts_init(struct cdc_opts *o);
  * when compat mode accepted something the spec does not allow. Append only;
  * a bit is never reassigned. */
 enum cdc_quirk {
-    CDC_QUIRK_EIO_LENIENT_BASE64 = 1u << 0,  /* base64 with invalid chars/padding, as Node */
-    CDC_QUIRK_EIO_WS_TEXT_BINARY = 1u << 1,  /* 'b'+base64 inside a WebSocket text frame */
-    CDC_QUIRK_SIO_NO_PAYLOAD = 1u << 2,      /* EVENT/ACK/... without the required payload */
-    CDC_QUIRK_SIO_ACK_ID_SPACE = 1u << 3,    /* spaces read as digit 0 in an ack id */
-    CDC_QUIRK_SIO_LOOSE_ATTACHMENTS = 1u << 4, /* count like "1.0" or " 1" (JS Number()) */
-    CDC_QUIRK_SIO_MISPLACED_ACK_ID = 1u << 5,  /* ack id on CONNECT/DISCONNECT/CONNECT_ERROR */
-    CDC_QUIRK_SIO_ACK_WITHOUT_ID = 1u << 6,    /* ACK/BINARY_ACK without an ack id */
+    CDC_QUIRK_EIO_LENIENT_BASE64 = 1u << 0,       /* base64 with invalid chars/padding, as Node */
+    CDC_QUIRK_EIO_WS_TEXT_BINARY = 1u << 1,       /* 'b'+base64 inside a WebSocket text frame */
+    CDC_QUIRK_SIO_NO_PAYLOAD = 1u << 2,           /* EVENT/ACK/... without the required payload */
+    CDC_QUIRK_SIO_ACK_ID_SPACE = 1u << 3,         /* spaces read as digit 0 in an ack id */
+    CDC_QUIRK_SIO_LOOSE_ATTACHMENTS = 1u << 4,    /* count like "1.0" or " 1" (JS Number()) */
+    CDC_QUIRK_SIO_MISPLACED_ACK_ID = 1u << 5,     /* ack id on CONNECT/DISCONNECT/CONNECT_ERROR */
+    CDC_QUIRK_SIO_ACK_WITHOUT_ID = 1u << 6,       /* ACK/BINARY_ACK without an ack id */
     CDC_QUIRK_SIO_CONNECT_ERROR_STRING = 1u << 7, /* v5 CONNECT_ERROR with a string payload */
-    CDC_QUIRK_INVALID_UTF8 = 1u << 8,        /* invalid UTF-8 text (Node decodes to U+FFFD) */
-    CDC_QUIRK_EIO_HANDSHAKE_EXTRA_KEY = 1u << 9, /* open packet with keys beyond the five */
-    CDC_QUIRK_EIO_HANDSHAKE_MISSING_KEY = 1u << 10, /* open packet lacking a key (e.g. maxPayload) */
-    CDC_QUIRK_EIO_V3_LOOSE_LENGTH = 1u << 11, /* v3 length prefix JS Number() accepts */
+    CDC_QUIRK_INVALID_UTF8 = 1u << 8,             /* invalid UTF-8 text (Node decodes to U+FFFD) */
+    CDC_QUIRK_EIO_HANDSHAKE_EXTRA_KEY = 1u << 9,  /* open packet with keys beyond the five */
+    CDC_QUIRK_EIO_HANDSHAKE_MISSING_KEY = 1u
+                                          << 10, /* open packet lacking a key (e.g. maxPayload) */
+    CDC_QUIRK_EIO_V3_LOOSE_LENGTH = 1u << 11,    /* v3 length prefix JS Number() accepts */
     CDC_QUIRK_SIO_UNREFERENCED_ATTACHMENT = 1u << 12, /* attachment no placeholder refers to */
-    CDC_QUIRK_SIO_PLACEHOLDER_EXTRA = 1u << 13, /* placeholder object with extra keys */
+    CDC_QUIRK_SIO_PLACEHOLDER_EXTRA = 1u << 13,       /* placeholder object with extra keys */
 };
 
 /* Returns the kebab-case name of a single quirk bit, e.g. "sio-ack-id-space";

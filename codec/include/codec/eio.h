@@ -50,8 +50,7 @@ struct eio_packet {
  * Returns CDC_OK, CDC_ERR_EIO_EMPTY, CDC_ERR_EIO_TYPE, CDC_ERR_EIO_BASE64,
  * CDC_ERR_EIO_DATA, CDC_ERR_UTF8, CDC_ERR_TOO_LARGE, CDC_ERR_NOMEM. */
 int eio_packet_decode_text(const struct cdc_opts *o, const uint8_t *in, size_t len,
-                           struct cdc_buf *scratch, struct eio_packet *out,
-                           struct cdc_diag *diag);
+                           struct cdc_buf *scratch, struct eio_packet *out, struct cdc_diag *diag);
 
 /* Decodes one WebSocket binary message: v4 = message with |in| as data; v3
  * = first byte is the type. |out->data| points into |in|. Returns CDC_OK,
@@ -69,8 +68,8 @@ enum eio_framing {
  * message; with EIO_FRAMING_POLLING it becomes 'b' + base64 (v3: "b4"+b64).
  * Returns CDC_OK, CDC_ERR_INVALID_ARG (bad type, binary non-message in v4),
  * CDC_ERR_TOO_LARGE, CDC_ERR_NOMEM; |out| unchanged on failure. */
-int eio_packet_encode(const struct cdc_opts *o, const struct eio_packet *p,
-                      enum eio_framing f, struct cdc_buf *out);
+int eio_packet_encode(const struct cdc_opts *o, const struct eio_packet *p, enum eio_framing f,
+                      struct cdc_buf *out);
 
 enum eio_payload_kind {
     EIO_PAYLOAD_TEXT = 0,   /* v4 0x1E-joined, or v3 "<len>:" text form */
@@ -90,8 +89,8 @@ struct eio_payload_iter {
 
 /* Starts iterating |in|. Borrows |o| and |in| until the iteration ends. An
  * empty body is an error reported by the first eio_payload_next call. */
-void eio_payload_iter_init(struct eio_payload_iter *it, const struct cdc_opts *o,
-                           const uint8_t *in, size_t len, enum eio_payload_kind kind);
+void eio_payload_iter_init(struct eio_payload_iter *it, const struct cdc_opts *o, const uint8_t *in,
+                           size_t len, enum eio_payload_kind kind);
 
 /* Returns 1 with the next packet in |out|, 0 after the last packet, or a
  * negative cdc_err (sticky: later calls return it again). Packets before a
@@ -99,8 +98,8 @@ void eio_payload_iter_init(struct eio_payload_iter *it, const struct cdc_opts *o
  * |out| spans point into the input or into |scratch|; they stay valid until
  * the next call with the same |scratch|. |diag->off| is an offset into the
  * whole payload. */
-int eio_payload_next(struct eio_payload_iter *it, struct cdc_buf *scratch,
-                     struct eio_packet *out, struct cdc_diag *diag);
+int eio_payload_next(struct eio_payload_iter *it, struct cdc_buf *scratch, struct eio_packet *out,
+                     struct cdc_diag *diag);
 
 /* Appends |n| packets as one polling payload of |kind| to |out|. v4 allows
  * only EIO_PAYLOAD_TEXT. Returns as eio_packet_encode; CDC_ERR_INVALID_ARG
@@ -127,13 +126,13 @@ enum eio_handshake_keys {
 struct eio_handshake {
     char sid[EIO_SID_MAX + 1]; /* unescaped, NUL-terminated */
     size_t sid_len;
-    unsigned upgrades;         /* enum eio_upgrade_bits */
-    unsigned n_upgrades;       /* entries in the upgrades array, known or not */
-    uint64_t ping_interval;    /* ms */
-    uint64_t ping_timeout;     /* ms */
-    uint64_t max_payload;      /* bytes; 0 when absent */
-    unsigned present;          /* enum eio_handshake_keys */
-    unsigned extra_keys;       /* keys beyond the five */
+    unsigned upgrades;      /* enum eio_upgrade_bits */
+    unsigned n_upgrades;    /* entries in the upgrades array, known or not */
+    uint64_t ping_interval; /* ms */
+    uint64_t ping_timeout;  /* ms */
+    uint64_t max_payload;   /* bytes; 0 when absent */
+    unsigned present;       /* enum eio_handshake_keys */
+    unsigned extra_keys;    /* keys beyond the five */
     uint32_t quirks;
 };
 

@@ -51,7 +51,7 @@ int sio_type_from_name(const char *name, size_t n);
 
 struct sio_packet {
     enum sio_type type;
-    struct cdc_span nsp;  /* "/" when absent on the wire */
+    struct cdc_span nsp; /* "/" when absent on the wire */
     bool has_id;
     uint64_t id;
     struct cdc_span data; /* JSON text; len 0 means no payload */
@@ -72,14 +72,13 @@ int sio_packet_validate(const struct cdc_opts *o, const struct sio_packet *p,
 /* Appends the text form of |p| after validating it. The namespace is written
  * with a trailing comma when it is not "/". Returns CDC_OK, the validation
  * error, CDC_ERR_TOO_LARGE, CDC_ERR_NOMEM; |out| unchanged on failure. */
-int sio_packet_encode(const struct cdc_opts *o, const struct sio_packet *p,
-                      struct cdc_buf *out);
+int sio_packet_encode(const struct cdc_opts *o, const struct sio_packet *p, struct cdc_buf *out);
 
 /* Result of deconstruction: up to |max_attachments| binaries. */
 struct sio_attachments {
     size_t n;
-    struct cdc_span at[64];  /* spans into |bytes| (valid while |bytes| is unchanged) */
-    struct cdc_buf *bytes;   /* borrowed: decoded attachment bytes, concatenated */
+    struct cdc_span at[64]; /* spans into |bytes| (valid while |bytes| is unchanged) */
+    struct cdc_buf *bytes;  /* borrowed: decoded attachment bytes, concatenated */
 };
 
 /* Replaces every {"$binary":"<base64>"} in |p->data| (depth first, in order
@@ -89,8 +88,8 @@ struct sio_attachments {
  * |p->data| pointing into |json_out|; otherwise |p| is unchanged. Returns
  * CDC_OK, CDC_ERR_SIO_JSON, CDC_ERR_EIO_BASE64, CDC_ERR_SIO_TOO_MANY_ATTACHMENTS,
  * CDC_ERR_INVALID_ARG (not an EVENT/ACK), CDC_ERR_TOO_LARGE, CDC_ERR_NOMEM. */
-int sio_binary_deconstruct(const struct cdc_opts *o, struct sio_packet *p,
-                           struct cdc_buf *json_out, struct sio_attachments *atts);
+int sio_binary_deconstruct(const struct cdc_opts *o, struct sio_packet *p, struct cdc_buf *json_out,
+                           struct sio_attachments *atts);
 
 /* A complete packet from the decoder, attachments included. */
 struct sio_message {
@@ -111,8 +110,7 @@ struct sio_decoder;
 
 /* Allocates a decoder that copies |o| and borrows |mem| (NULL = libc).
  * Returns CDC_OK or CDC_ERR_NOMEM. */
-int sio_decoder_new(struct sio_decoder **out, const struct cdc_opts *o,
-                    const struct cdc_mem *mem);
+int sio_decoder_new(struct sio_decoder **out, const struct cdc_opts *o, const struct cdc_mem *mem);
 void sio_decoder_del(struct sio_decoder *d);
 /* Drops any pending packet and clears a sticky error. */
 void sio_decoder_reset(struct sio_decoder *d);

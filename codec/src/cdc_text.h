@@ -1,0 +1,38 @@
+/*
+ * cdc_text.h - private: text helpers shared by the base64, UTF-8 and
+ * Engine.IO modules.
+ *
+ * They model how a JavaScript peer sees bytes: a body decoded as UTF-8 the
+ * WHATWG way (each maximal invalid subpart becomes one U+FFFD) and then
+ * handled as UTF-16 code units. Nothing here allocates except through a
+ * caller's cdc_buf.
+ */
+#ifndef CODEC_CDC_TEXT_H
+#define CODEC_CDC_TEXT_H
+
+#include "codec/cdc.h"
+
+/* Decodes one character of |p| (|n| > 0 bytes) as the WHATWG UTF-8 decoder
+ * does. Sets |*cp| to the code point, or 0xFFFD for an invalid subpart, and
+ * returns the bytes it consumed (1-4). */
+size_t cdc_utf8_step(const uint8_t *p, size_t n, uint32_t *cp);
+
+/* How the lenient base64 decoder reads its input. */
+enum cdc_b64_src {
+    CDC_B64_SRC_UTF8 = 0,  /* a JS string decoded from UTF-8 (eio text) */
+    CDC_B64_SRC_BYTES = 1, /* a JS string with one char per raw byte */
+};
+
+/* cdc_b64_decode with the source interpretation made explicit. In lenient
+ * mode every UTF-16 code unit of the source string is truncated to its low
+ * byte before the alphabet lookup, as Node does. */
+int cdc_b64_decode_src(const uint8_t *in, size_t n, bool lenient, enum cdc_b64_src src,
+                       struct cdc_buf *out, bool *was_lenient, struct cdc_diag *diag);
+
+/* Reads |in| as JavaScript's Number() would read a string, and succeeds
+ * only when the result is an integer in 0..|max| (-0 counts as 0). Sets
+ * |*canonical| when |in| is plain decimal digits without leading zeros.
+ * Returns true and the value in |*out| on success. */
+bool cdc_js_number_index(const uint8_t *in, size_t n, size_t max, size_t *out, bool *canonical);
+
+#endif
