@@ -87,6 +87,11 @@ static const char *const quirk_names[] = {
     "eio-v3-loose-length",
     "sio-unreferenced-attachment",
     "sio-placeholder-extra",
+    "sio-type-whitespace",
+    "sio-v4-legacy-payload",
+    "sio-placeholder-num",
+    "eio-v3-empty-packet",
+    "eio-v3-loose-binary-payload",
 };
 
 const char *cdc_quirk_name(uint32_t bit)

@@ -55,12 +55,79 @@ static int hexval(uint8_t c)
     return -1;
 }
 
+/*
+ * String bodies are mostly plain bytes, so they are skipped eight at a time
+ * (SWAR): a word is plain when none of its bytes is a control character,
+ * '"', '\\', or (when UTF-8 is checked) >= 0x80. Each test is exact for the
+ * word as a whole, so a word without special bytes is never stopped; the
+ * byte loop in scan_string handles whatever the fast path stops at, so a
+ * stop that is too early would cost time, never correctness.
+ */
+#define SWAR_ONES 0x0101010101010101ull
+#define SWAR_HIGHS 0x8080808080808080ull
+
+/* High bit set in some byte iff a byte of |x| is below |n| (n <= 128). */
+static uint64_t swar_below(uint64_t x, uint8_t n)
+{
+    return (x - SWAR_ONES * n) & ~x & SWAR_HIGHS;
+}
+
+static uint64_t swar_equal(uint64_t x, uint8_t b)
+{
+    return swar_below(x ^ (SWAR_ONES * b), 1);
+}
+
+/* Index of the first flagged byte of a nonzero mask. Borrows only travel
+ * towards later bytes on little-endian targets, so there the lowest flag is
+ * exact; elsewhere 0 just hands the word to the byte loop. */
+static size_t swar_first(uint64_t mask)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(mask) / 8;
+#else
+    (void)mask;
+    return 0;
+#endif
+}
+
+/* Returns the first byte at or after |p| that needs a closer look. */
+static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end, bool utf8_strict)
+{
+    uint64_t high = utf8_strict ? SWAR_HIGHS : 0;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, sizeof v);
+        uint64_t m = swar_below(v, 0x20) | swar_equal(v, '"') | swar_equal(v, '\\') | (v & high);
+        if (m)
+            return p + swar_first(m);
+        p += 8;
+    }
+    return p;
+}
+
+static bool is_simple_escape(uint8_t e)
+{
+    switch (e) {
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Validates the string starting at the opening quote; *pp ends after it. */
 static int scan_string(const uint8_t **pp, const uint8_t *end, bool utf8_strict,
                        const uint8_t *base, struct cdc_diag *diag)
 {
     const uint8_t *p = *pp + 1;
-    while (p < end) {
+    while ((p = skip_plain(p, end, utf8_strict)) < end) {
         uint8_t c = *p;
         if (c == '"') {
             *pp = p + 1;
@@ -81,7 +148,7 @@ static int scan_string(const uint8_t **pp, const uint8_t *end, bool utf8_strict,
                 p += 6;
                 continue;
             }
-            if (!strchr("\"\\/bfnrt", e) || e == 0)
+            if (!is_simple_escape(e))
                 return fail(diag, base, p + 1, CDC_ERR_JSON, "bad escape");
             p += 2;
             continue;

@@ -175,6 +175,11 @@ enum cdc_quirk {
     CDC_QUIRK_EIO_V3_LOOSE_LENGTH = 1u << 11,    /* v3 length prefix JS Number() accepts */
     CDC_QUIRK_SIO_UNREFERENCED_ATTACHMENT = 1u << 12, /* attachment no placeholder refers to */
     CDC_QUIRK_SIO_PLACEHOLDER_EXTRA = 1u << 13,       /* placeholder object with extra keys */
+    CDC_QUIRK_SIO_TYPE_WHITESPACE = 1u << 14, /* empty packet or whitespace type read as CONNECT */
+    CDC_QUIRK_SIO_V4_LEGACY_PAYLOAD = 1u << 15, /* v4 payload only parser 3.x accepts */
+    CDC_QUIRK_SIO_PLACEHOLDER_NUM = 1u << 16,   /* placeholder num like 0.0, -0 or 1e0 */
+    CDC_QUIRK_EIO_V3_EMPTY_PACKET = 1u << 17,   /* zero-length "0:" packet inside a v3 payload */
+    CDC_QUIRK_EIO_V3_LOOSE_BINARY_PAYLOAD = 1u << 18, /* XHR2 entry the reference splitter reads */
 };
 
 /* Returns the kebab-case name of a single quirk bit, e.g. "sio-ack-id-space";

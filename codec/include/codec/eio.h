@@ -85,10 +85,12 @@ struct eio_payload_iter {
     enum eio_payload_kind kind;
     int err; /* sticky error, 0 while fine */
     bool done;
+    uint32_t quirks; /* every quirk accepted so far, skipped segments included */
 };
 
 /* Starts iterating |in|. Borrows |o| and |in| until the iteration ends. An
- * empty body is an error reported by the first eio_payload_next call. */
+ * empty body is an error reported by the first eio_payload_next call
+ * (except an XHR2 body in compat mode: no packet, as the reference). */
 void eio_payload_iter_init(struct eio_payload_iter *it, const struct cdc_opts *o, const uint8_t *in,
                            size_t len, enum eio_payload_kind kind);
 

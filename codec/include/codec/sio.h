@@ -15,7 +15,8 @@
  *   ACK / BINARY_ACK       array
  *   CONNECT_ERROR v5: object (compat: string too).  v4: string or object
  * Strict mode also requires the payload for EVENT, ACK and CONNECT_ERROR
- * and an ack id for ACK, and allows an ack id only on EVENT/ACK types.
+ * (v4: EVENT only; its spec lets ACK and ERROR omit it) and an ack id for
+ * ACK, and allows an ack id only on EVENT/ACK types.
  *
  * Binaries in C: there are no Buffer values in JSON text, so the codec marks
  * a binary inside JSON as the one-key object {"$binary":"<base64>"}.
