@@ -9,7 +9,7 @@ cd "$here"
 
 build=${BUILD_DIR:-build-ci}
 integration=OFF
-[ -d "$here/harness/targets/node_modules" ] && integration=ON
+[ -d "$here/harness/targets/node-sio4/node_modules" ] && integration=ON
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DENABLE_WERROR=ON -DENABLE_SANITIZERS=ON -DENABLE_INTEGRATION_TESTS=$integration
 cmake --build "$build" -j2
