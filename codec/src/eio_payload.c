@@ -18,7 +18,8 @@
  * Compat mode reproduces the reference readings: v3 lengths through JS
  * Number() (cdc_jsnum.c), skipped zero-length v3 packets, and the XHR2
  * splitter's arithmetic, which counts the decimal characters of each length
- * byte, clips a short last entry and allows up to 310 characters of length.
+ * byte, clips a short last entry and stops once 310 length characters are
+ * read without reaching 0xFF (so 311 digit bytes still pass).
  */
 #include "codec/eio.h"
 
