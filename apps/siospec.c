@@ -21,6 +21,7 @@ struct command {
 static const struct command commands[] = {
     {"decode", cmd_decode, "decode one captured frame or polling body to canonical JSON"},
     {"encode", cmd_encode, "encode canonical JSON back to the wire form"},
+    {"run", cmd_run, "drive a server under test through the smoke scenario"},
 };
 
 static void usage(FILE *f)

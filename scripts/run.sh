@@ -1,21 +1,17 @@
 #!/usr/bin/env bash
-# README command 1: installs what is needed, builds siospec and runs the main
-# job against the bundled reference server, writing a report to ./reports-out.
+# README command 1: installs what is needed (system packages and the bundled
+# servers), builds siospec, and runs it against the bundled reference server
+# (socket.io 4.8.4), writing a report to ./reports-out (or $OUT_DIR).
+# Extra arguments go to `siospec run`, e.g. `--target py-aiohttp` or `--all`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 "$here/scripts/install-deps.sh" --servers
 build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2
 out=${OUT_DIR:-reports-out}
-mkdir -p "$out"
-if "$build/siospec" run --help >/dev/null 2>&1; then
-  "$build/siospec" run --target sio4 --report "$out" "$@"
-else
-  # Until the runner lands: decode the sample frames shipped in docs/samples.
-  for f in docs/samples/*; do
-    echo "== $f"
-    "$build/siospec" decode $(cat "$f.args" 2>/dev/null || true) "$f" | tee "$out/$(basename "$f").json"
-  done
+if [ $# -eq 0 ]; then
+  set -- --target sio4
 fi
+exec "$build/siospec" run --report "$out" "$@"
