@@ -7,4 +7,5 @@ if(ENABLE_FUZZING)
   endif()
   # Instrument everything for coverage feedback; only fuzz_* link the driver.
   add_compile_options(-fsanitize=fuzzer-no-link)
+  add_link_options(-fsanitize=fuzzer-no-link)
 endif()

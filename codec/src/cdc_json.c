@@ -105,6 +105,25 @@ static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end, bool utf8
     return p;
 }
 
+/* Returns the first byte at or after |p| that is '"', or that equals |b|
+ * or |c| once the bits of |fold| are cleared from it (fold 0x20 makes '{'
+ * and '}' match '[' and ']'); |end| if none. The byte loop of each caller
+ * rechecks the byte it stops at. */
+static const uint8_t *skip_to(const uint8_t *p, const uint8_t *end, uint8_t fold, uint8_t b,
+                              uint8_t c)
+{
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, sizeof v);
+        uint64_t u = v & ~(SWAR_ONES * fold);
+        uint64_t m = swar_equal(v, '"') | swar_equal(u, b) | swar_equal(u, c);
+        if (m)
+            return p + swar_first(m);
+        p += 8;
+    }
+    return p;
+}
+
 static bool is_simple_escape(uint8_t e)
 {
     switch (e) {
@@ -294,6 +313,8 @@ int cdc_json_validate(const uint8_t *in, size_t n, unsigned max_depth, bool utf8
                       struct cdc_diag *diag)
 {
     struct vstate s;
+    if (n == 0) /* |in| may be NULL: no pointer arithmetic on it */
+        return fail(diag, in, in, CDC_ERR_JSON, "value expected");
     s.base = in;
     s.end = in + n;
     s.depth = 0;
@@ -337,6 +358,8 @@ int cdc_json_validate(const uint8_t *in, size_t n, unsigned max_depth, bool utf8
 
 struct cdc_span cdc_json_trim(struct cdc_span v)
 {
+    if (v.len == 0)
+        return v;
     const uint8_t *p = v.p, *end = v.p + v.len;
     p = skip_ws(p, end);
     while (end > p && is_ws(end[-1]))
@@ -371,7 +394,7 @@ enum cdc_json_type cdc_json_type_of(struct cdc_span v)
 static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end)
 {
     p++;
-    while (p < end) {
+    while ((p = skip_to(p, end, 0, '\\', '\\')) < end) {
         if (*p == '\\')
             p += (end - p >= 2) ? 2 : 1;
         else if (*p++ == '"')
@@ -389,7 +412,7 @@ static const uint8_t *skip_value(const uint8_t *p, const uint8_t *end)
         return skip_string(p, end);
     if (*p == '{' || *p == '[') {
         size_t depth = 0;
-        while (p < end) {
+        while ((p = skip_to(p, end, 0x20, '[', ']')) < end) {
             uint8_t c = *p;
             if (c == '"') {
                 p = skip_string(p, end);
@@ -585,6 +608,8 @@ int cdc_json_string_unescape(struct cdc_span str, struct cdc_buf *out)
 int cdc_json_string_encode(const uint8_t *s, size_t n, struct cdc_buf *out)
 {
     static const char hex[] = "0123456789abcdef";
+    if (n == 0) /* |s| may be NULL */
+        return cdc_buf_append(out, "\"\"", 2);
     size_t mark = out->len;
     int rc = cdc_buf_append_byte(out, '"');
     size_t run = 0; /* start of the current run of bytes copied verbatim */
@@ -662,10 +687,11 @@ int cdc_json_number_u64(struct cdc_span num, uint64_t max, uint64_t *out)
         return CDC_ERR_JSON;
     if (num.len > 1 && num.p[0] == '0')
         return CDC_ERR_JSON;
+    for (size_t i = 0; i < num.len; i++)
+        if (!is_digit(num.p[i]))
+            return CDC_ERR_JSON; /* fraction or exponent: not a plain integer */
     uint64_t v = 0;
     for (size_t i = 0; i < num.len; i++) {
-        if (!is_digit(num.p[i]))
-            return CDC_ERR_JSON;
         uint64_t d = (uint64_t)(num.p[i] - '0');
         if (d > max || v > (max - d) / 10)
             return CDC_ERR_TOO_LARGE;

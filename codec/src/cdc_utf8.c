@@ -64,6 +64,8 @@ size_t cdc_utf8_step(const uint8_t *p, size_t n, uint32_t *cp)
 
 int cdc_utf8_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
 {
+    if (n == 0)
+        return CDC_OK; /* |in| may be NULL: no pointer arithmetic on it */
     const uint8_t *p = in, *end = in + n;
     while (p < end) {
         /* ASCII runs are the common case in Engine.IO text. */

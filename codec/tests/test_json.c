@@ -84,6 +84,22 @@ static void test_json_vectors(void)
     }
 }
 
+/* found by fuzzing: empty inputs may come with a NULL pointer (an untouched
+ * cdc_buf); no function may do arithmetic on it (UBSan, clang) */
+static void test_json_null_empty(void)
+{
+    struct cdc_buf b;
+    cdc_buf_init(&b, 16, NULL);
+    CU_ASSERT_EQUAL(cdc_json_validate(NULL, 0, 8, true, NULL), CDC_ERR_JSON);
+    CU_ASSERT_EQUAL(cdc_utf8_check(NULL, 0, NULL), CDC_OK);
+    CU_ASSERT_EQUAL(cdc_json_string_encode(NULL, 0, &b), CDC_OK);
+    TH_ASSERT_BYTES("empty string", "\"\"", 2, b.p, b.len);
+    struct cdc_span none = {NULL, 0};
+    CU_ASSERT_EQUAL(cdc_json_type_of(none), CDC_JSON_INVALID);
+    CU_ASSERT_EQUAL(cdc_json_count(none), SIZE_MAX);
+    cdc_buf_free(&b);
+}
+
 static void test_json_utf8_lax(void)
 {
     const char *s = "\"\xc3\x28\"";
@@ -207,6 +223,10 @@ static void test_json_numbers(void)
     CU_ASSERT_EQUAL(cdc_json_number_u64(sp("7"), 5, &u), CDC_ERR_TOO_LARGE);
     CU_ASSERT_EQUAL(cdc_json_number_u64(sp("1.0"), 10, &u), CDC_ERR_JSON);
     CU_ASSERT_EQUAL(cdc_json_number_u64(sp("1e0"), 10, &u), CDC_ERR_JSON);
+    /* found by fuzzing: an overflowing digit run before an exponent is still
+     * "not an integer", not "too large" */
+    CU_ASSERT_EQUAL(cdc_json_number_u64(sp("99999999999999999999e5"), UINT64_MAX, &u),
+                    CDC_ERR_JSON);
     CU_ASSERT_EQUAL(cdc_json_number_u64(sp("-1"), 10, &u), CDC_ERR_JSON);
     CU_ASSERT_EQUAL(cdc_json_number_u64(sp("01"), 10, &u), CDC_ERR_JSON);
     CU_ASSERT_EQUAL(cdc_json_number_double(sp("-12.5e1"), &d), CDC_OK);
@@ -243,6 +263,7 @@ static void test_json_reader_garbage(void)
 CU_TestInfo test_json_tests[] = {
     {"test_json_vectors", test_json_vectors},
     {"test_json_utf8_lax", test_json_utf8_lax},
+    {"test_json_null_empty", test_json_null_empty},
     {"test_json_depth", test_json_depth},
     {"test_json_reader", test_json_reader},
     {"test_json_strings", test_json_strings},
