@@ -666,16 +666,77 @@ int cdc_json_object_get(struct cdc_span obj, const char *key, struct cdc_span *v
     return rc < 0 ? rc : found;
 }
 
+/* Writes "e<v>" and a NUL at |dst| (|v| within +-3000000). */
+static void put_exp(char *dst, long v)
+{
+    char digits[12];
+    size_t n = 0;
+    unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+    *dst++ = 'e';
+    if (v < 0)
+        *dst++ = '-';
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        *dst++ = digits[--n];
+    *dst = 0;
+}
+
+/* Rewrites a long number token as "-0.<up to 40 significant digits>e<exp>"
+ * in |tmp| (which holds at least 64 bytes): beyond 40 digits a double
+ * cannot change, and the exponent saturates far outside double range. */
+static void number_shorten(struct cdc_span num, char *tmp)
+{
+    const uint8_t *p = num.p, *end = num.p + num.len;
+    size_t o = 0, kept = 0;
+    long point = 0, exp = 0; /* digits before the point; explicit exponent */
+    bool frac = false, seen = false;
+    if (p < end && *p == '-')
+        tmp[o++] = *p++;
+    tmp[o++] = '0';
+    tmp[o++] = '.';
+    for (; p < end && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.') {
+            frac = true;
+            continue;
+        }
+        if (!seen && *p == '0') {
+            point -= frac; /* a leading zero after the point shifts it */
+            continue;
+        }
+        seen = true;
+        point += !frac && point < 1000000;
+        if (kept < 40)
+            tmp[o++] = (char)*p, kept++;
+    }
+    if (p < end) {
+        bool neg = ++p < end && *p == '-';
+        p += p < end && (*p == '-' || *p == '+');
+        for (; p < end; p++)
+            exp = exp < 1000000 ? exp * 10 + (*p - '0') : exp;
+        exp = neg ? -exp : exp;
+    }
+    if (!seen)
+        tmp[o++] = '0', point = 0;
+    put_exp(tmp + o, point + exp);
+}
+
 int cdc_json_number_double(struct cdc_span num, double *out)
 {
     char tmp[256];
     num = cdc_json_trim(num);
     const uint8_t *p = num.p;
-    if (num.len == 0 || num.len >= sizeof(tmp) ||
-        scan_number(&p, num.p + num.len, num.p, NULL) != CDC_OK || p != num.p + num.len)
+    if (num.len == 0 || scan_number(&p, num.p + num.len, num.p, NULL) != CDC_OK ||
+        p != num.p + num.len)
         return CDC_ERR_JSON;
-    memcpy(tmp, num.p, num.len);
-    tmp[num.len] = 0;
+    if (num.len < sizeof(tmp)) {
+        memcpy(tmp, num.p, num.len);
+        tmp[num.len] = 0;
+    } else {
+        number_shorten(num, tmp);
+    }
     *out = strtod(tmp, NULL); /* the JSON number grammar is locale-neutral in "C" */
     return CDC_OK;
 }

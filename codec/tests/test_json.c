@@ -6,6 +6,7 @@
 
 #include "codec/cdc_json.h"
 
+#include <math.h>
 #include <string.h>
 
 extern CU_TestInfo test_json_tests[];
@@ -234,6 +235,27 @@ static void test_json_numbers(void)
     CU_ASSERT_EQUAL(cdc_json_number_double(sp("1e0"), &d), CDC_OK);
     CU_ASSERT_DOUBLE_EQUAL(d, 1.0, 0);
     CU_ASSERT_EQUAL(cdc_json_number_double(sp("abc"), &d), CDC_ERR_JSON);
+    /* found by fuzzing: tokens of 256+ characters are valid numbers too */
+    char big[700];
+    memset(big, '0', sizeof big);
+    memcpy(big, "-0.", 3);
+    memcpy(big + 600, "25e+602", 8);
+    CU_ASSERT_EQUAL(cdc_json_number_double(sp(big), &d), CDC_OK);
+    CU_ASSERT_DOUBLE_EQUAL(d, -25000.0, 1e-9); /* -0.(597 zeros)25 * 10^602 */
+    memset(big, '9', 400);
+    big[400] = 0;
+    CU_ASSERT_EQUAL(cdc_json_number_double(sp(big), &d), CDC_OK);
+    CU_ASSERT(d == HUGE_VAL); /* 400 nines overflow a double */
+    memcpy(big, "1234567890123456789012345678901234567890123456789", 49);
+    memset(big + 49, '0', 251);
+    memcpy(big + 300, "e-300", 6);
+    CU_ASSERT_EQUAL(cdc_json_number_double(sp(big), &d), CDC_OK);
+    CU_ASSERT_DOUBLE_EQUAL(d, 0.12345678901234568, 1e-15); /* 300 digits, e-300 */
+    memset(big, '0', 300);
+    memcpy(big, "0.", 2);
+    big[300] = 0;
+    CU_ASSERT_EQUAL(cdc_json_number_double(sp(big), &d), CDC_OK);
+    CU_ASSERT_DOUBLE_EQUAL(d, 0.0, 0);
     CU_ASSERT_EQUAL(cdc_json_number_double(sp("1 2"), &d), CDC_ERR_JSON);
 }
 
