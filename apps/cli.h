@@ -21,6 +21,8 @@ enum {
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* Reads all of |path| ("-" or NULL = stdin), at most |max| bytes (one more
  * byte than |max| is read so the caller can see the input was too large).

@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"decode", cmd_decode, "decode one captured frame or polling body to canonical JSON"},
     {"encode", cmd_encode, "encode canonical JSON back to the wire form"},
     {"run", cmd_run, "drive a server under test through the smoke scenario"},
+    {"fuzz", cmd_fuzz, "fuzz a live server; replay, minimise and report findings"},
+    {"replay", cmd_replay, "run a reproducer written by 'siospec fuzz'"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,188 @@
+/*
+ * hx_live_trial.c - one case with every per-case oracle: the client-side
+ * observation of hx_live_exec, then the process oracles of the supervised
+ * target (exit status, liveness probe, crash signatures in its output).
+ *
+ * Output attribution: everything the server printed between the start of
+ * the case and the end of its checks belongs to the case; output of
+ * earlier cases and of restarts is skipped first. A crash that shows up
+ * only after the probe is caught by a short second look at the process.
+ */
+#include "harness/hx_live_run.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define OUT_KEEP 65536
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Skips output nobody will look at. */
+static void drain_output(struct hx_live_trial_ctx *x)
+{
+    char buf[4096];
+    while (hx_target_output(x->t, &x->out_pos, buf, sizeof(buf)) > 0)
+        ;
+}
+
+/* Reads new output (its first OUT_KEEP - 1 bytes are kept) into |buf|. */
+static size_t read_output(struct hx_live_trial_ctx *x, char *buf)
+{
+    size_t n = 0, got;
+    while (n < OUT_KEEP - 1 && (got = hx_target_output(x->t, &x->out_pos, buf + n, OUT_KEEP - n)))
+        n += got;
+    buf[n] = 0;
+    drain_output(x);
+    return n;
+}
+
+int hx_live_ensure_up(struct hx_live_trial_ctx *x)
+{
+    struct hx_target_exit ex;
+    struct hx_target_diag d = {{0}};
+    uint32_t pm = x->probe_ms ? x->probe_ms : 2000;
+    if (hx_target_check(x->t, &ex) == HX_TARGET_OK &&
+        (x->healthy || hx_target_probe(x->t, (int)pm, &d) == HX_TARGET_OK)) {
+        x->healthy = false;
+        x->run.url = hx_target_base_url(x->t);
+        return HX_OK;
+    }
+    int rc;
+    if (hx_target_is_url(x->t)) {
+        /* Not ours to restart: give it a few seconds to come back. */
+        for (int i = 0; i < 10; i++) {
+            sleep_ms(500);
+            if (hx_target_probe(x->t, (int)pm, &x->diag) == HX_TARGET_OK) {
+                x->run.url = hx_target_base_url(x->t);
+                return HX_OK;
+            }
+        }
+        x->start_err = HX_TARGET_ERR_TIMEOUT;
+        return HX_ERR_CONNECT;
+    }
+    hx_target_stop(x->t, NULL);
+    rc = hx_target_start(x->t, &x->diag);
+    x->restarts++;
+    x->run.url = hx_target_base_url(x->t);
+    drain_output(x);
+    x->start_err = rc;
+    return rc == HX_TARGET_OK ? HX_OK : HX_ERR_CONNECT;
+}
+
+static void crash_verdict(const struct hx_target_exit *ex, const char *out, size_t n,
+                          struct hx_live_verdict *v)
+{
+    char what[200];
+    hx_target_exit_describe(ex, what, sizeof(what));
+    v->cls = HX_LIVE_CRASH;
+    if (!hx_live_signature(out, n, v->sig, sizeof(v->sig))) {
+        snprintf(v->sig, sizeof(v->sig), "%s", what);
+        hx_live_sig_normalise(v->sig);
+    }
+    snprintf(v->detail, sizeof(v->detail), "server %.150s; output: %.300s", what, out);
+    for (char *p = v->detail; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+}
+
+/* Reads the case's output and decides: a crash when |ex| is given (the
+ * process died), else an error signature in the output, else what the
+ * client side saw (|obs|). */
+static int judge_output(struct hx_live_trial_ctx *x, const struct hx_target_exit *ex,
+                        const struct hx_live_obs *obs, struct hx_live_verdict *v)
+{
+    char *out = malloc(OUT_KEEP), sig[200];
+    if (!out)
+        return HX_ERR_NOMEM;
+    size_t n = read_output(x, out);
+    if (ex) {
+        crash_verdict(ex, out, n, v);
+    } else if (hx_live_signature(out, n, sig, sizeof(sig))) {
+        v->cls = HX_LIVE_ERROR_OUTPUT;
+        snprintf(v->sig, sizeof(v->sig), "%s", sig);
+        snprintf(v->detail, sizeof(v->detail), "alive, printed: %.400s", sig);
+    } else {
+        v->cls = obs->cls;
+        memcpy(v->sig, obs->sig, sizeof(v->sig));
+        snprintf(v->detail, sizeof(v->detail), "%s", obs->detail);
+    }
+    free(out);
+    return HX_OK;
+}
+
+int hx_live_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c,
+                  struct hx_live_verdict *v)
+{
+    memset(v, 0, sizeof(*v));
+    if (hx_live_ensure_up(x) != HX_OK)
+        return HX_ERR_CONNECT;
+    drain_output(x);
+    struct hx_live_obs obs;
+    int rc = hx_live_exec(&x->run, c, &obs);
+    if (rc != HX_OK)
+        return rc;
+    v->tr = obs.tr;
+    struct hx_target_exit ex;
+    struct hx_target_diag d = {{0}};
+    bool died = hx_target_check(x->t, &ex) != HX_TARGET_OK;
+    int pr = died ? HX_TARGET_ERR_DIED
+                  : hx_target_probe(x->t, (int)(x->probe_ms ? x->probe_ms : 2000), &d);
+    bool answers = !died && pr == HX_TARGET_OK;
+    if (!died && !answers) { /* refused: maybe it is dying right now */
+        sleep_ms(200);
+        died = hx_target_check(x->t, &ex) != HX_TARGET_OK;
+    }
+    v->action = obs.action;
+    x->healthy = answers;
+    if (died)
+        return judge_output(x, &ex, &obs, v);
+    if (!answers && hx_target_is_url(x->t) && pr == HX_TARGET_ERR_DIED) {
+        /* Not our process: a refused connection is all a crash looks like. */
+        v->cls = HX_LIVE_CRASH;
+        snprintf(v->sig, sizeof(v->sig), "server stopped accepting connections");
+        snprintf(v->detail, sizeof(v->detail), "connection refused after the case: %.400s", d.msg);
+        return HX_OK;
+    }
+    if (!answers) {
+        v->cls = HX_LIVE_HANG_SERVER;
+        snprintf(v->sig, sizeof(v->sig), "liveness probe failed: %s", hx_target_err_name(pr));
+        snprintf(v->detail, sizeof(v->detail), "alive but not answering a handshake: %.400s",
+                 d.msg);
+        drain_output(x);
+        return HX_OK;
+    }
+    return judge_output(x, NULL, &obs, v);
+}
+
+int hx_live_late_crash(struct hx_live_trial_ctx *x, uint32_t wait_ms, struct hx_live_verdict *v)
+{
+    struct hx_target_exit ex;
+    struct hx_live_obs none = {0};
+    memset(v, 0, sizeof(*v));
+    /* Only a server the last trial saw alive and answering can die late. */
+    if (hx_target_is_url(x->t) || !x->healthy)
+        return 0;
+    for (uint32_t waited = 0; hx_target_check(x->t, &ex) == HX_TARGET_OK; waited += 50) {
+        if (waited >= wait_ms)
+            return 0;
+        sleep_ms(50);
+    }
+    x->healthy = false;
+    if (judge_output(x, &ex, &none, v) != HX_OK)
+        return 0;
+    size_t n = strlen(v->detail);
+    snprintf(v->detail + n, sizeof(v->detail) - n, " (died after the case's checks)");
+    return 1;
+}
+
+void hx_live_verdict_free(struct hx_live_verdict *v)
+{
+    hx_transcript_del(v->tr);
+    v->tr = NULL;
+}

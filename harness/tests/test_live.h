@@ -1,0 +1,14 @@
+/*
+ * test_live.h - the suites of test_harness_live (the live fuzzer's pure
+ * parts: case model and reproducer format, generator, oracles, ddmin).
+ */
+#ifndef HARNESS_TESTS_TEST_LIVE_H
+#define HARNESS_TESTS_TEST_LIVE_H
+
+#include <CUnit/CUnit.h>
+
+extern CU_TestInfo test_live_case_tests[];
+extern CU_TestInfo test_live_gen_tests[];
+extern CU_TestInfo test_live_oracle_tests[];
+
+#endif
