@@ -219,7 +219,7 @@ static int op_opt(struct line *L, struct hx_live_action *a)
             return 1;
         }
     const char *w = L->i < L->n && !L->quoted[L->i] ? (const char *)L->b.p + L->off[L->i] : "";
-    size_t wl = L->i < L->n ? L->len[L->i] : 0;
+    size_t wl = L->i < L->n && !L->quoted[L->i] ? L->len[L->i] : 0;
 #define IS(s) (wl == sizeof(s) - 1 && memcmp(w, s, wl) == 0)
     bool ok = true;
     if (IS("ctype") || IS("body") || IS("after")) {
