@@ -7,8 +7,11 @@
  *                               the end (binary segments base64-decoded);
  *                               encode: eio_payload_encode of the packets
  *   eio4-ws                     eio_packet_decode_text; encode: eio_packet_encode
- *   sio-small/medium/large-json eio_packet_decode_text, then sio_packet_decode of
- *                               the message data; encode: sio_packet_encode, then
+ *   sio-small/medium/large-json eio_packet_decode_text, then
+ *                               sio_packet_decode_trusted_utf8 of the message data
+ *                               (its UTF-8 is checked once, by the first call);
+ *                               encode: sio_packet_encode_trusted (the packets come
+ *                               from the decoder; prep validates each once), then
  *                               eio_packet_encode of the result as a message
  *   sio-binary                  header and attachments through
  *                               eio_packet_decode_text/_binary and the
@@ -140,7 +143,11 @@ static int decode_sio_rec(struct prep *p, int cls, size_t u, const struct bench_
         return fail(cls, u, "eio_packet_decode_text", rc, &dg, rec);
     if (ep.type != EIO_MESSAGE || ep.binary)
         return fail(cls, u, "not a text message", CDC_ERR_INVALID_ARG, NULL, rec);
-    rc = sio_packet_decode(&p->o, ep.data.p, ep.data.len, out, &dg);
+    /* The Engine.IO decode checked the text's UTF-8; no need to read it again. */
+    if (ep.quirks & CDC_QUIRK_INVALID_UTF8)
+        rc = sio_packet_decode(&p->o, ep.data.p, ep.data.len, out, &dg);
+    else
+        rc = sio_packet_decode_trusted_utf8(&p->o, ep.data.p, ep.data.len, out, &dg);
     return rc == CDC_OK ? 0 : fail(cls, u, "sio_packet_decode", rc, &dg, rec);
 }
 
@@ -211,12 +218,16 @@ static int check_same(int cls, size_t u, const struct cdc_buf *b, const struct b
     return -1;
 }
 
-/* Encodes the Socket.IO packet |sp| as an Engine.IO message into p->out. */
-static int encode_sio(struct prep *p, const struct sio_packet *sp)
+/* Encodes the Socket.IO packet |sp| as an Engine.IO message into p->out.
+ * The packets come from sio_packet_decode with the same options, so the
+ * timed passes skip the validation (sio_packet_encode_trusted), as the
+ * reference encoder does; the checking pass (|validate|) validates each. */
+static int encode_sio(struct prep *p, const struct sio_packet *sp, bool validate)
 {
     cdc_buf_reset(&p->tmp);
     cdc_buf_reset(&p->out);
-    int rc = sio_packet_encode(&p->o, sp, &p->tmp);
+    int rc = validate ? sio_packet_encode(&p->o, sp, &p->tmp)
+                      : sio_packet_encode_trusted(&p->o, sp, &p->tmp);
     if (rc != CDC_OK)
         return rc;
     struct eio_packet ep = {EIO_MESSAGE, false, {p->tmp.p, p->tmp.len}, 0};
@@ -229,7 +240,7 @@ static int encode_sio_unit(struct bench_corpus *c, int cls, struct prep *p, size
 {
     const struct bench_unit *un = &c->cls[cls].units[u];
     const struct bench_rec *rec = &c->recs[un->rec];
-    int rc = encode_sio(p, &p->sio[u]);
+    int rc = encode_sio(p, &p->sio[u], verify);
     if (rc != CDC_OK)
         return fail(cls, u, "sio_packet_encode/eio_packet_encode", rc, NULL, rec);
     if (verify && check_same(cls, u, &p->out, rec) != 0)

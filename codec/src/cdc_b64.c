@@ -11,8 +11,11 @@
  *    the first '=' and drops a single trailing sextet. It never fails on
  *    content.
  *
- * Both run a sizing pass first, so the output buffer grows once and stays
- * untouched when the call fails.
+ * Strict decoding is table-driven: it checks and decodes 4 characters at a
+ * time in a single pass when the result fits the buffer's spare capacity,
+ * and checks the whole input before growing the buffer otherwise. The
+ * lenient decoder runs a sizing pass first. Either way the output buffer
+ * grows at most once and is left as it was when the call fails.
  */
 #include "codec/cdc.h"
 
@@ -21,22 +24,34 @@
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* Sextet value of |c| in the standard alphabet, plus the URL-safe '-' and
- * '_' when |url| is set; -1 otherwise. */
-static int b64_value(uint8_t c, bool url)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || (url && c == '-'))
-        return 62;
-    if (c == '/' || (url && c == '_'))
-        return 63;
-    return -1;
-}
+/* Byte to sextet: 0-63 for the standard alphabet, B64_URL | value for the
+ * URL-safe '-' and '_', B64_BAD for everything else (the pad '=' too). A
+ * strict decoder accepts entries below 64, a lenient one entries below
+ * B64_BAD. */
+#define B64_URL 0x40
+#define B64_BAD 0x80
+#define XX B64_BAD
+static const uint8_t b64_dec[256] = {
+    /* clang-format off */
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, 62, XX, 62 | B64_URL, XX, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, XX, XX, XX, XX, XX, XX,
+    XX, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, XX, XX, XX, XX, 63 | B64_URL,
+    XX, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX,
+    /* clang-format on */
+};
+#undef XX
 
 static int fail(struct cdc_diag *diag, size_t off, int err, const char *why)
 {
@@ -47,24 +62,92 @@ static int fail(struct cdc_diag *diag, size_t off, int err, const char *why)
     return err;
 }
 
-/* Checks |in| against the strict grammar; sets |*outlen| on success. */
-static int strict_size(const uint8_t *in, size_t n, size_t *outlen, struct cdc_diag *diag)
+/* Reports the first character of the group at |in|[|i|..] that the strict
+ * alphabet refuses (the caller knows there is one). */
+static int strict_bad_char(const uint8_t *in, size_t i, struct cdc_diag *diag)
+{
+    while (b64_dec[in[i]] < 64)
+        i++;
+    return fail(diag, i, CDC_ERR_EIO_BASE64,
+                in[i] == '=' ? "base64 padding before the end" : "invalid base64 character");
+}
+
+/* Strict grammar: length a multiple of 4, '=' only as the last one or two
+ * characters. Sets |*outlen| and |*pad|. */
+static int strict_shape(const uint8_t *in, size_t n, size_t *outlen, size_t *pad,
+                        struct cdc_diag *diag)
 {
     if (n % 4 != 0)
         return fail(diag, n, CDC_ERR_EIO_BASE64, "base64 length is not a multiple of 4");
-    size_t pad = 0;
+    *pad = 0;
     if (n >= 4 && in[n - 1] == '=')
-        pad = in[n - 2] == '=' ? 2 : 1;
-    for (size_t i = 0; i < n - pad; i++)
-        if (b64_value(in[i], false) < 0)
-            return fail(diag, i, CDC_ERR_EIO_BASE64,
-                        in[i] == '=' ? "base64 padding before the end"
-                                     : "invalid base64 character");
-    /* The last data sextet carries 4 (pad 2) or 2 (pad 1) unused bits. */
-    if (pad && (b64_value(in[n - pad - 1], false) & (pad == 2 ? 0x0F : 0x03)) != 0)
-        return fail(diag, n - pad - 1, CDC_ERR_EIO_BASE64, "base64 pad bits are not zero");
-    *outlen = n / 4 * 3 - pad;
+        *pad = in[n - 2] == '=' ? 2 : 1;
+    *outlen = n / 4 * 3 - *pad;
     return CDC_OK;
+}
+
+/* One pass over strict base64 |in| (shape already checked, |pad| found by
+ * strict_shape): every character is checked in order and, when |dst| is
+ * not NULL, each group of 4 becomes 3 bytes there. Fails at the first
+ * character outside the alphabet, then on nonzero pad bits, like a check
+ * of the whole input before any decoding would. */
+static int strict_pass(const uint8_t *in, size_t n, size_t pad, uint8_t *dst, struct cdc_diag *diag)
+{
+    if (n == 0)
+        return CDC_OK;
+    size_t i = 0, k = 0;
+    for (; i < n - 4; i += 4, k += 3) {
+        uint32_t a = b64_dec[in[i]], b = b64_dec[in[i + 1]];
+        uint32_t c = b64_dec[in[i + 2]], d = b64_dec[in[i + 3]];
+        if ((a | b | c | d) >= 64)
+            return strict_bad_char(in, i, diag);
+        uint32_t v = a << 18 | b << 12 | c << 6 | d;
+        if (dst) {
+            dst[k] = (uint8_t)(v >> 16);
+            dst[k + 1] = (uint8_t)(v >> 8);
+            dst[k + 2] = (uint8_t)v;
+        }
+    }
+    /* The last group: 4 - |pad| data characters. */
+    uint32_t v = 0;
+    for (size_t j = 0; j < 4; j++) {
+        uint32_t s = j < 4 - pad ? b64_dec[in[i + j]] : 0;
+        if (s >= 64)
+            return strict_bad_char(in, i, diag);
+        v = v << 6 | s;
+    }
+    /* The last data sextet carries 4 (pad 2) or 2 (pad 1) unused bits. */
+    if (pad && (b64_dec[in[n - pad - 1]] & (pad == 2 ? 0x0F : 0x03)) != 0)
+        return fail(diag, n - pad - 1, CDC_ERR_EIO_BASE64, "base64 pad bits are not zero");
+    for (size_t j = 0; dst && j < 3 - pad; j++)
+        dst[k + j] = (uint8_t)(v >> (16 - 8 * j));
+    return CDC_OK;
+}
+
+/* Strict decoding appended to |out|. When the result fits the spare
+ * capacity, checking and decoding are one pass (a failure leaves |out|'s
+ * length, storage and bytes as they were); otherwise the input is checked
+ * before |out| grows, so a bad input never reallocates it. */
+static int strict_decode(const uint8_t *in, size_t n, struct cdc_buf *out, struct cdc_diag *diag)
+{
+    size_t outlen, pad;
+    int rc = strict_shape(in, n, &outlen, &pad, diag);
+    if (rc != CDC_OK)
+        return rc;
+    bool fits = out->p && outlen <= out->max && out->len <= out->max - outlen &&
+                outlen <= out->cap - out->len;
+    if (!fits) {
+        rc = strict_pass(in, n, pad, NULL, diag);
+        if (rc != CDC_OK)
+            return rc;
+        rc = cdc_buf_reserve(out, outlen, NULL);
+        if (rc != CDC_OK)
+            return fail(diag, 0, rc, "decoded base64 does not fit the output buffer");
+    }
+    rc = strict_pass(in, n, pad, out->p + out->len, diag);
+    if (rc == CDC_OK)
+        out->len += outlen;
+    return rc;
 }
 
 /* Yields the next UTF-16 code unit of the JS string |src| makes of |in|.
@@ -87,8 +170,8 @@ static uint32_t next_unit(const uint8_t *in, size_t n, size_t *i, enum cdc_b64_s
     return 0xD800 | ((cp - 0x10000) >> 10);
 }
 
-/* The lenient decoding (also exact for strictly valid input): returns the
- * number of output bytes, written to |dst| unless it is NULL. */
+/* The lenient decoding: returns the number of output bytes, written to
+ * |dst| unless it is NULL. */
 static size_t lenient_pass(const uint8_t *in, size_t n, enum cdc_b64_src src, uint8_t *dst)
 {
     size_t i = 0, k = 0;
@@ -98,10 +181,10 @@ static size_t lenient_pass(const uint8_t *in, size_t n, enum cdc_b64_src src, ui
         uint8_t c = (uint8_t)(next_unit(in, n, &i, src, &pending) & 0xFF);
         if (c == '=')
             break;
-        int v = b64_value(c, true);
-        if (v < 0)
+        uint32_t v = b64_dec[c];
+        if (v >= B64_BAD)
             continue;
-        acc = (acc << 6 | (uint32_t)v) & 0xFFFFFF;
+        acc = (acc << 6 | (v & 63)) & 0xFFFFFF;
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
@@ -116,25 +199,22 @@ static size_t lenient_pass(const uint8_t *in, size_t n, enum cdc_b64_src src, ui
 int cdc_b64_decode_src(const uint8_t *in, size_t n, bool lenient, enum cdc_b64_src src,
                        struct cdc_buf *out, bool *was_lenient, struct cdc_diag *diag)
 {
-    size_t outlen;
-    bool lax = false;
+    struct cdc_diag sd = {0, NULL};
     if (was_lenient)
         *was_lenient = false;
-    int rc = strict_size(in, n, &outlen, lenient ? NULL : diag);
-    if (rc != CDC_OK) {
-        if (!lenient)
-            return rc;
-        lax = true;
-        outlen = lenient_pass(in, n, src, NULL);
-    }
+    int rc = strict_decode(in, n, out, &sd);
+    if (rc == CDC_OK)
+        return CDC_OK;
+    if (rc != CDC_ERR_EIO_BASE64 || !lenient)
+        return fail(diag, sd.off, rc, sd.why);
+    size_t outlen = lenient_pass(in, n, src, NULL);
     uint8_t *dst;
     rc = cdc_buf_reserve(out, outlen, &dst);
     if (rc != CDC_OK)
         return fail(diag, 0, rc, "decoded base64 does not fit the output buffer");
-    size_t got = lenient_pass(in, n, lax ? src : CDC_B64_SRC_BYTES, dst);
-    out->len += got;
+    out->len += lenient_pass(in, n, src, dst);
     if (was_lenient)
-        *was_lenient = lax;
+        *was_lenient = true;
     return CDC_OK;
 }
 

@@ -24,6 +24,8 @@
  * binary64 value once a sticky nonzero digit stands for them. */
 #define JS_SIG_DIGITS 768
 #define JS_EXP_CAP 100000
+/* Decimal digit strings this short are below 2^53, exact in binary64. */
+#define JS_EXACT_DIGITS 15
 
 /* StrWhiteSpaceChar of ECMA-262 (WhiteSpace and LineTerminator) outside
  * U+2000..U+200A. */
@@ -213,6 +215,16 @@ bool cdc_js_number_index(const uint8_t *in, size_t n, size_t max, size_t *out, b
     double v;
     bool neg;
     *canonical = is_canonical(in, n);
+    if (*canonical && n <= JS_EXACT_DIGITS) {
+        /* Plain digits below 2^53: Number() is exact, no rounding to do. */
+        uint64_t u = 0;
+        for (size_t i = 0; i < n; i++)
+            u = u * 10 + (uint64_t)(in[i] - '0');
+        if (u > max)
+            return false;
+        *out = (size_t)u;
+        return true;
+    }
     js_trim(in, &b, &e);
     for (size_t i = b; i < e; i++)
         if (in[i] >= 0x80)

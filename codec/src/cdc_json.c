@@ -3,13 +3,17 @@
  *
  * The validator is an explicit-stack state machine: container kinds are kept
  * in a bit stack (1 = object), so nesting costs one bit and no recursion.
- * Depth is capped by the caller's limit and by CDC_JSON_DEPTH_CAP.
+ * Depth is capped by the caller's limit and by CDC_JSON_DEPTH_CAP. Strings
+ * and digit runs are skipped a word at a time; in strict mode one fast
+ * UTF-8 pass over the whole text first spares the string scanner its
+ * per-character checks whenever the text is well-formed.
  *
  * The reader assumes validated input but checks every bound, so a malformed
  * span yields a wrong answer or an error, never an out-of-bounds read.
  */
 #include "codec/cdc_json.h"
 
+#include "cdc_swar.h"
 #include "cdc_utf8_seq.h"
 
 #include <stdlib.h>
@@ -55,75 +59,6 @@ static int hexval(uint8_t c)
     return -1;
 }
 
-/*
- * String bodies are mostly plain bytes, so they are skipped eight at a time
- * (SWAR): a word is plain when none of its bytes is a control character,
- * '"', '\\', or (when UTF-8 is checked) >= 0x80. Each test is exact for the
- * word as a whole, so a word without special bytes is never stopped; the
- * byte loop in scan_string handles whatever the fast path stops at, so a
- * stop that is too early would cost time, never correctness.
- */
-#define SWAR_ONES 0x0101010101010101ull
-#define SWAR_HIGHS 0x8080808080808080ull
-
-/* High bit set in some byte iff a byte of |x| is below |n| (n <= 128). */
-static uint64_t swar_below(uint64_t x, uint8_t n)
-{
-    return (x - SWAR_ONES * n) & ~x & SWAR_HIGHS;
-}
-
-static uint64_t swar_equal(uint64_t x, uint8_t b)
-{
-    return swar_below(x ^ (SWAR_ONES * b), 1);
-}
-
-/* Index of the first flagged byte of a nonzero mask. Borrows only travel
- * towards later bytes on little-endian targets, so there the lowest flag is
- * exact; elsewhere 0 just hands the word to the byte loop. */
-static size_t swar_first(uint64_t mask)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return (size_t)__builtin_ctzll(mask) / 8;
-#else
-    (void)mask;
-    return 0;
-#endif
-}
-
-/* Returns the first byte at or after |p| that needs a closer look. */
-static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end, bool utf8_strict)
-{
-    uint64_t high = utf8_strict ? SWAR_HIGHS : 0;
-    while (end - p >= 8) {
-        uint64_t v;
-        memcpy(&v, p, sizeof v);
-        uint64_t m = swar_below(v, 0x20) | swar_equal(v, '"') | swar_equal(v, '\\') | (v & high);
-        if (m)
-            return p + swar_first(m);
-        p += 8;
-    }
-    return p;
-}
-
-/* Returns the first byte at or after |p| that is '"', or that equals |b|
- * or |c| once the bits of |fold| are cleared from it (fold 0x20 makes '{'
- * and '}' match '[' and ']'); |end| if none. The byte loop of each caller
- * rechecks the byte it stops at. */
-static const uint8_t *skip_to(const uint8_t *p, const uint8_t *end, uint8_t fold, uint8_t b,
-                              uint8_t c)
-{
-    while (end - p >= 8) {
-        uint64_t v;
-        memcpy(&v, p, sizeof v);
-        uint64_t u = v & ~(SWAR_ONES * fold);
-        uint64_t m = swar_equal(v, '"') | swar_equal(u, b) | swar_equal(u, c);
-        if (m)
-            return p + swar_first(m);
-        p += 8;
-    }
-    return p;
-}
-
 static bool is_simple_escape(uint8_t e)
 {
     switch (e) {
@@ -141,215 +76,254 @@ static bool is_simple_escape(uint8_t e)
     }
 }
 
-/* Validates the string starting at the opening quote; *pp ends after it. */
-static int scan_string(const uint8_t **pp, const uint8_t *end, bool utf8_strict,
-                       const uint8_t *base, struct cdc_diag *diag)
+/* Where and why a scan failed. The scanners return the position after
+ * what they read, or NULL after filling this in. */
+struct verr {
+    const uint8_t *at;
+    int rc;
+    const char *why;
+};
+
+static const uint8_t *verr_set(struct verr *e, const uint8_t *at, int rc, const char *why)
 {
-    const uint8_t *p = *pp + 1;
-    while ((p = skip_plain(p, end, utf8_strict)) < end) {
+    e->at = at;
+    e->rc = rc;
+    e->why = why;
+    return NULL;
+}
+
+/* The escape after the backslash at |p|; returns the byte after it. */
+static const uint8_t *scan_escape(const uint8_t *p, const uint8_t *end, struct verr *e)
+{
+    if (p + 1 >= end)
+        return verr_set(e, end, CDC_ERR_JSON, "unterminated string");
+    uint8_t c = p[1];
+    if (c == 'u') {
+        if (end - p < 6)
+            return verr_set(e, end, CDC_ERR_JSON, "unterminated string");
+        for (int i = 2; i < 6; i++)
+            if (hexval(p[i]) < 0)
+                return verr_set(e, p + i, CDC_ERR_JSON, "bad \\u escape");
+        return p + 6;
+    }
+    if (!is_simple_escape(c))
+        return verr_set(e, p + 1, CDC_ERR_JSON, "bad escape");
+    return p + 2;
+}
+
+/* Validates the string whose opening quote is at |p|. */
+static const uint8_t *scan_string(const uint8_t *p, const uint8_t *end, bool utf8_strict,
+                                  struct verr *e)
+{
+    p++;
+    while ((p = cdc_skip_plain(p, end, utf8_strict)) < end) {
         uint8_t c = *p;
-        if (c == '"') {
-            *pp = p + 1;
-            return CDC_OK;
-        }
+        if (c == '"')
+            return p + 1;
         if (c < 0x20)
-            return fail(diag, base, p, CDC_ERR_JSON, "control character in string");
+            return verr_set(e, p, CDC_ERR_JSON, "control character in string");
         if (c == '\\') {
-            if (p + 1 >= end)
-                break;
-            uint8_t e = p[1];
-            if (e == 'u') {
-                if (end - p < 6)
-                    break;
-                for (int i = 2; i < 6; i++)
-                    if (hexval(p[i]) < 0)
-                        return fail(diag, base, p + i, CDC_ERR_JSON, "bad \\u escape");
-                p += 6;
-                continue;
-            }
-            if (!is_simple_escape(e))
-                return fail(diag, base, p + 1, CDC_ERR_JSON, "bad escape");
-            p += 2;
+            if ((p = scan_escape(p, end, e)) == NULL)
+                return NULL;
             continue;
         }
         if (c >= 0x80 && utf8_strict) {
             size_t n = cdc_utf8_seq(p, end);
             if (n == 0)
-                return fail(diag, base, p, CDC_ERR_UTF8, "invalid UTF-8 in string");
+                return verr_set(e, p, CDC_ERR_UTF8, "invalid UTF-8 in string");
             p += n;
             continue;
         }
         p++;
     }
-    return fail(diag, base, end, CDC_ERR_JSON, "unterminated string");
+    return verr_set(e, end, CDC_ERR_JSON, "unterminated string");
 }
 
-static int scan_number(const uint8_t **pp, const uint8_t *end, const uint8_t *base,
-                       struct cdc_diag *diag)
+static const uint8_t *scan_number(const uint8_t *p, const uint8_t *end, struct verr *e)
 {
-    const uint8_t *p = *pp;
     if (p < end && *p == '-')
         p++;
     if (p >= end || !is_digit(*p))
-        return fail(diag, base, p, CDC_ERR_JSON, "digit expected");
+        return verr_set(e, p, CDC_ERR_JSON, "digit expected");
     if (*p == '0') {
         p++;
         if (p < end && is_digit(*p))
-            return fail(diag, base, p, CDC_ERR_JSON, "leading zero");
+            return verr_set(e, p, CDC_ERR_JSON, "leading zero");
     } else {
-        while (p < end && is_digit(*p))
-            p++;
+        p = cdc_skip_digits(p, end);
     }
     if (p < end && *p == '.') {
         p++;
         if (p >= end || !is_digit(*p))
-            return fail(diag, base, p, CDC_ERR_JSON, "digit expected after '.'");
-        while (p < end && is_digit(*p))
-            p++;
+            return verr_set(e, p, CDC_ERR_JSON, "digit expected after '.'");
+        p = cdc_skip_digits(p, end);
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
         if (p < end && (*p == '+' || *p == '-'))
             p++;
         if (p >= end || !is_digit(*p))
-            return fail(diag, base, p, CDC_ERR_JSON, "digit expected in exponent");
-        while (p < end && is_digit(*p))
-            p++;
+            return verr_set(e, p, CDC_ERR_JSON, "digit expected in exponent");
+        p = cdc_skip_digits(p, end);
     }
-    *pp = p;
-    return CDC_OK;
+    return p;
 }
 
-static int scan_literal(const uint8_t **pp, const uint8_t *end, const uint8_t *base,
-                        struct cdc_diag *diag)
+static const uint8_t *scan_literal(const uint8_t *p, const uint8_t *end, struct verr *e)
 {
     static const char *const lits[] = {"true", "false", "null"};
     for (int i = 0; i < 3; i++) {
         size_t n = strlen(lits[i]);
-        if ((size_t)(end - *pp) >= n && memcmp(*pp, lits[i], n) == 0) {
-            *pp += n;
-            return CDC_OK;
-        }
+        if ((size_t)(end - p) >= n && memcmp(p, lits[i], n) == 0)
+            return p + n;
     }
-    return fail(diag, base, *pp, CDC_ERR_JSON, "unexpected character");
+    return verr_set(e, p, CDC_ERR_JSON, "unexpected character");
 }
 
+/* A scalar value starting at |p| (not whitespace, not a container). */
+static const uint8_t *scan_scalar(const uint8_t *p, const uint8_t *end, bool utf8_strict,
+                                  struct verr *e)
+{
+    switch (*p) {
+    case '"':
+        return scan_string(p, end, utf8_strict, e);
+    case 't':
+    case 'f':
+    case 'n':
+        return scan_literal(p, end, e);
+    default:
+        return scan_number(p, end, e);
+    }
+}
+
+/* Open containers, innermost last; kinds in a bit stack (1 = object). */
 struct vstate {
-    const uint8_t *base;
     const uint8_t *end;
     unsigned depth;
     unsigned max_depth;
-    uint8_t kinds[CDC_JSON_DEPTH_CAP / 8]; /* bit set = object */
+    bool utf8_strict;
+    uint8_t kinds[CDC_JSON_DEPTH_CAP / 8];
 };
 
-static int push(struct vstate *s, const uint8_t *at, bool object, struct cdc_diag *diag)
+static bool push(struct vstate *s, bool object)
 {
     if (s->depth >= s->max_depth)
-        return fail(diag, s->base, at, CDC_ERR_JSON_DEPTH, "nesting too deep");
+        return false;
     uint8_t bit = (uint8_t)(1u << (s->depth % 8));
     if (object)
         s->kinds[s->depth / 8] |= bit;
     else
         s->kinds[s->depth / 8] &= (uint8_t)~bit;
     s->depth++;
-    return CDC_OK;
+    return true;
 }
 
-static bool top_is_object(const struct vstate *s)
+/* Closes the innermost container; returns whether the one around it (if
+ * any) is an object. */
+static bool pop(struct vstate *s)
 {
-    unsigned d = s->depth - 1;
-    return (s->kinds[d / 8] >> (d % 8)) & 1u;
+    unsigned d = --s->depth;
+    return d > 0 && ((s->kinds[(d - 1) / 8] >> ((d - 1) % 8)) & 1u);
 }
 
-/* Scans an object key and the colon after it; *pp ends at the value. */
-static int scan_key(const uint8_t **pp, struct vstate *s, bool utf8_strict, struct cdc_diag *diag)
+/* An object key and the colon after it; returns the position after ':'. */
+static const uint8_t *scan_key(const uint8_t *p, const struct vstate *s, struct verr *e)
 {
-    const uint8_t *p = skip_ws(*pp, s->end);
+    p = skip_ws(p, s->end);
     if (p >= s->end || *p != '"')
-        return fail(diag, s->base, p, CDC_ERR_JSON, "object key expected");
-    int rc = scan_string(&p, s->end, utf8_strict, s->base, diag);
-    if (rc != CDC_OK)
-        return rc;
+        return verr_set(e, p, CDC_ERR_JSON, "object key expected");
+    if ((p = scan_string(p, s->end, s->utf8_strict, e)) == NULL)
+        return NULL;
     p = skip_ws(p, s->end);
     if (p >= s->end || *p != ':')
-        return fail(diag, s->base, p, CDC_ERR_JSON, "':' expected");
-    *pp = p + 1;
-    return CDC_OK;
+        return verr_set(e, p, CDC_ERR_JSON, "':' expected");
+    return p + 1;
 }
 
-/* Scans one scalar, or opens a container. *opened tells which. */
-static int scan_value(const uint8_t **pp, struct vstate *s, bool utf8_strict, bool *opened,
-                      struct cdc_diag *diag)
+/* After a complete value at |p|: closes containers until a ',' asks for
+ * another member (returns the position of that member's value, key
+ * consumed) or the outermost value ends (returns |p|, depth 0). */
+static const uint8_t *after_value(const uint8_t *p, struct vstate *s, bool *obj, struct verr *e)
 {
-    const uint8_t *p = skip_ws(*pp, s->end);
-    *opened = false;
-    if (p >= s->end)
-        return fail(diag, s->base, p, CDC_ERR_JSON, "value expected");
-    int rc;
-    switch (*p) {
-    case '{':
-    case '[':
-        rc = push(s, p, *p == '{', diag);
-        *opened = true;
-        p++;
-        break;
-    case '"':
-        rc = scan_string(&p, s->end, utf8_strict, s->base, diag);
-        break;
-    case 't':
-    case 'f':
-    case 'n':
-        rc = scan_literal(&p, s->end, s->base, diag);
-        break;
-    default:
-        rc = scan_number(&p, s->end, s->base, diag);
-        break;
+    while (s->depth > 0) {
+        p = skip_ws(p, s->end);
+        if (p >= s->end)
+            return verr_set(e, p, CDC_ERR_JSON, "unterminated container");
+        if (*p == (*obj ? '}' : ']')) {
+            *obj = pop(s);
+            p++;
+            continue;
+        }
+        if (*p != ',')
+            return verr_set(e, p, CDC_ERR_JSON,
+                            *obj ? "',' or '}' expected" : "',' or ']' expected");
+        return *obj ? scan_key(p + 1, s, e) : p + 1;
     }
-    *pp = p;
-    return rc;
+    return p;
+}
+
+/* Opens the container at |p|; returns the position of its first value
+ * (key consumed), or of what follows it when it is empty. */
+static const uint8_t *open_container(const uint8_t *p, struct vstate *s, bool *obj, bool *empty,
+                                     struct verr *e)
+{
+    bool object = *p == '{';
+    if (!push(s, object))
+        return verr_set(e, p, CDC_ERR_JSON_DEPTH, "nesting too deep");
+    *obj = object;
+    p = skip_ws(p + 1, s->end);
+    if (p >= s->end)
+        return verr_set(e, p, CDC_ERR_JSON, "unterminated container");
+    *empty = *p == (object ? '}' : ']');
+    if (*empty) {
+        *obj = pop(s);
+        return p + 1;
+    }
+    return object ? scan_key(p, s, e) : p;
+}
+
+/* The grammar, one value at a time: |p| is where a value must start. */
+static const uint8_t *scan_document(const uint8_t *p, struct vstate *s, struct verr *e)
+{
+    bool obj = false;
+    do {
+        p = skip_ws(p, s->end);
+        if (p >= s->end)
+            return verr_set(e, p, CDC_ERR_JSON, "value expected");
+        if (*p == '{' || *p == '[') {
+            bool empty;
+            p = open_container(p, s, &obj, &empty, e);
+            if (p == NULL || !empty)
+                continue;
+        } else {
+            p = scan_scalar(p, s->end, s->utf8_strict, e);
+            if (p == NULL)
+                return NULL;
+        }
+        p = after_value(p, s, &obj, e);
+    } while (p != NULL && s->depth > 0);
+    return p;
 }
 
 int cdc_json_validate(const uint8_t *in, size_t n, unsigned max_depth, bool utf8_strict,
                       struct cdc_diag *diag)
 {
     struct vstate s;
+    struct verr e = {in, CDC_OK, NULL};
     if (n == 0) /* |in| may be NULL: no pointer arithmetic on it */
         return fail(diag, in, in, CDC_ERR_JSON, "value expected");
-    s.base = in;
+    /* One fast pass over the whole text (cdc_utf8.c) is cheaper than
+     * stopping at every non-ASCII byte of every string. When it passes,
+     * the string scanner has nothing left to check, and both modes read
+     * every byte alike; otherwise the scan below finds the first error,
+     * UTF-8 or grammar, as it always did. */
+    s.utf8_strict = utf8_strict && cdc_utf8_check(in, n, NULL) != CDC_OK;
     s.end = in + n;
     s.depth = 0;
     s.max_depth = max_depth < CDC_JSON_DEPTH_CAP ? max_depth : CDC_JSON_DEPTH_CAP;
-    const uint8_t *p = in;
-    bool opened;
-    int rc = scan_value(&p, &s, utf8_strict, &opened, diag);
-    while (rc == CDC_OK && s.depth > 0) {
-        p = skip_ws(p, s.end);
-        if (p >= s.end)
-            return fail(diag, in, p, CDC_ERR_JSON, "unterminated container");
-        bool obj = top_is_object(&s);
-        if (opened && *p == (obj ? '}' : ']')) {
-            s.depth--; /* empty container */
-            p++;
-            opened = false;
-            continue;
-        }
-        if (!opened) {
-            if (*p == (obj ? '}' : ']')) {
-                s.depth--;
-                p++;
-                continue;
-            }
-            if (*p != ',')
-                return fail(diag, in, p, CDC_ERR_JSON,
-                            obj ? "',' or '}' expected" : "',' or ']' expected");
-            p++;
-        }
-        if (obj && (rc = scan_key(&p, &s, utf8_strict, diag)) != CDC_OK)
-            return rc;
-        rc = scan_value(&p, &s, utf8_strict, &opened, diag);
-    }
-    if (rc != CDC_OK)
-        return rc;
+    const uint8_t *p = scan_document(in, &s, &e);
+    if (p == NULL)
+        return fail(diag, in, e.at, e.rc, e.why);
     p = skip_ws(p, s.end);
     if (p != s.end)
         return fail(diag, in, p, CDC_ERR_JSON, "trailing characters after JSON value");
@@ -394,7 +368,7 @@ enum cdc_json_type cdc_json_type_of(struct cdc_span v)
 static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end)
 {
     p++;
-    while ((p = skip_to(p, end, 0, '\\', '\\')) < end) {
+    while ((p = cdc_skip_to(p, end, 0, '\\', '\\')) < end) {
         if (*p == '\\')
             p += (end - p >= 2) ? 2 : 1;
         else if (*p++ == '"')
@@ -412,7 +386,7 @@ static const uint8_t *skip_value(const uint8_t *p, const uint8_t *end)
         return skip_string(p, end);
     if (*p == '{' || *p == '[') {
         size_t depth = 0;
-        while ((p = skip_to(p, end, 0x20, '[', ']')) < end) {
+        while ((p = cdc_skip_to(p, end, 0x20, '[', ']')) < end) {
             uint8_t c = *p;
             if (c == '"') {
                 p = skip_string(p, end);
@@ -728,8 +702,8 @@ int cdc_json_number_double(struct cdc_span num, double *out)
     char tmp[256];
     num = cdc_json_trim(num);
     const uint8_t *p = num.p;
-    if (num.len == 0 || scan_number(&p, num.p + num.len, num.p, NULL) != CDC_OK ||
-        p != num.p + num.len)
+    struct verr e;
+    if (num.len == 0 || (p = scan_number(p, num.p + num.len, &e)) != num.p + num.len)
         return CDC_ERR_JSON;
     if (num.len < sizeof(tmp)) {
         memcpy(tmp, num.p, num.len);

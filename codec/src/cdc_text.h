@@ -17,6 +17,11 @@
  * returns the bytes it consumed (1-4). */
 size_t cdc_utf8_step(const uint8_t *p, size_t n, uint32_t *cp);
 
+/* cdc_utf16_prefix that also sets |*valid| to whether the bytes of the
+ * prefix it returns are well-formed UTF-8 (undefined on SIZE_MAX), so a
+ * caller that needs both answers reads the bytes once. */
+size_t cdc_utf16_prefix_valid(const uint8_t *in, size_t n, size_t units, bool *valid);
+
 /* How the lenient base64 decoder reads its input. */
 enum cdc_b64_src {
     CDC_B64_SRC_UTF8 = 0,  /* a JS string decoded from UTF-8 (eio text) */

@@ -11,9 +11,21 @@
  *
  * Nothing here allocates or fails on bad input except cdc_utf8_check, whose
  * job is to say where the input stops being UTF-8.
+ *
+ * Speed: text is read a 64-bit word at a time. An ASCII word costs a test;
+ * a word with non-ASCII bytes goes through a small branch-free automaton
+ * (the length of each sequence never steers the code). On well-formed
+ * input a character's UTF-16 length follows from its bytes (a 4-byte
+ * sequence is a surrogate pair, anything else one unit), so counting is a
+ * few bit operations per word and needs no decoding. Only when the fast
+ * pass meets ill-formed bytes does the exact walk run: sequence by
+ * sequence (cdc_utf8_seq.h) for the error offset, the WHATWG way for the
+ * U+FFFD count. Both passes agree on every input; the tests compare them
+ * with a model at every byte offset of a word.
  */
 #include "codec/cdc.h"
 
+#include "cdc_swar.h"
 #include "cdc_text.h"
 #include "cdc_utf8_seq.h"
 
@@ -62,56 +74,274 @@ size_t cdc_utf8_step(const uint8_t *p, size_t n, uint32_t *cp)
     return i;
 }
 
-int cdc_utf8_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
+/*
+ * A validating automaton for words of mixed text. Its state is a bit offset
+ * (a multiple of 6) into a 64-bit row chosen by the byte's class, so a step
+ * is two table lookups that do not depend on the state and one shift that
+ * does, with no branch. States: at a sequence boundary, failed (a sink),
+ * 1-3 continuation bytes still due, or the narrowed second byte after E0,
+ * ED, F0 and F4 (the rules of cdc_utf8_seq.h).
+ */
+enum {
+    U8_OK = 0,
+    U8_ERR = 6,
+    U8_C1 = 12,
+    U8_C2 = 18,
+    U8_C3 = 24,
+    U8_E0 = 30,
+    U8_ED = 36,
+    U8_F0 = 42,
+    U8_F4 = 48,
+};
+
+/* The next state from each state (U8_ERR always stays U8_ERR). */
+#define U8_ROW(ok, c1, c2, c3, e0, ed, f0, f4)                                                     \
+    ((uint64_t)(ok) << U8_OK | (uint64_t)U8_ERR << U8_ERR | (uint64_t)(c1) << U8_C1 |              \
+     (uint64_t)(c2) << U8_C2 | (uint64_t)(c3) << U8_C3 | (uint64_t)(e0) << U8_E0 |                 \
+     (uint64_t)(ed) << U8_ED | (uint64_t)(f0) << U8_F0 | (uint64_t)(f4) << U8_F4)
+#define U8_LEAD(to) U8_ROW(to, U8_ERR, U8_ERR, U8_ERR, U8_ERR, U8_ERR, U8_ERR, U8_ERR)
+
+enum { ASC, C80, C90, CA0, BAD, L2, LE0, L3, LED, LF0, L4, LF4 };
+
+static const uint64_t u8_rows[] = {
+    [ASC] = U8_LEAD(U8_OK),
+    [C80] = U8_ROW(U8_ERR, U8_OK, U8_C1, U8_C2, U8_ERR, U8_C1, U8_ERR, U8_C2),
+    [C90] = U8_ROW(U8_ERR, U8_OK, U8_C1, U8_C2, U8_ERR, U8_C1, U8_C2, U8_ERR),
+    [CA0] = U8_ROW(U8_ERR, U8_OK, U8_C1, U8_C2, U8_C1, U8_ERR, U8_C2, U8_ERR),
+    [BAD] = U8_LEAD(U8_ERR),
+    [L2] = U8_LEAD(U8_C1),
+    [LE0] = U8_LEAD(U8_E0),
+    [L3] = U8_LEAD(U8_C2),
+    [LED] = U8_LEAD(U8_ED),
+    [LF0] = U8_LEAD(U8_F0),
+    [L4] = U8_LEAD(U8_C3),
+    [LF4] = U8_LEAD(U8_F4),
+};
+
+/* Byte classes: 80-8F, 90-9F and A0-BF differ after E0, ED, F0 and F4. */
+static const uint8_t u8_class[256] = {
+    /* clang-format off */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 00 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 10 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 20 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 30 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 40 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 50 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 60 */
+    ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, ASC, /* 70 */
+    C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, C80, /* 80 */
+    C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, C90, /* 90 */
+    CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, /* A0 */
+    CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, CA0, /* B0 */
+    BAD, BAD, L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  /* C0 */
+    L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  L2,  /* D0 */
+    LE0, L3,  L3,  L3,  L3,  L3,  L3,  L3,  L3,  L3,  L3,  L3,  L3,  LED, L3,  L3,  /* E0 */
+    LF0, L4,  L4,  L4,  LF4, BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD, /* F0 */
+    /* clang-format on */
+};
+
+/* One step. The state is the low 6 bits of |s|; the bits above are left
+ * over from the row and ignored (the shift count is masked, which common
+ * targets' shift instructions do by themselves). */
+static inline uint64_t u8_step(uint64_t s, uint8_t c)
 {
-    if (n == 0)
-        return CDC_OK; /* |in| may be NULL: no pointer arithmetic on it */
-    const uint8_t *p = in, *end = in + n;
-    while (p < end) {
-        /* ASCII runs are the common case in Engine.IO text. */
-        if (*p < 0x80) {
-            p++;
+    return u8_rows[u8_class[c]] >> (s & 63);
+}
+
+/* Eight steps, written out: the compiler keeps a counted loop otherwise. */
+static inline uint64_t u8_run8(uint64_t s, const uint8_t *p)
+{
+    s = u8_step(s, p[0]);
+    s = u8_step(s, p[1]);
+    s = u8_step(s, p[2]);
+    s = u8_step(s, p[3]);
+    s = u8_step(s, p[4]);
+    s = u8_step(s, p[5]);
+    s = u8_step(s, p[6]);
+    return u8_step(s, p[7]);
+}
+
+static inline unsigned u8_state(uint64_t s)
+{
+    return (unsigned)(s & 63);
+}
+
+/* UTF-16 units that the lead bytes of word |w| start, valid only on
+ * well-formed input: one per byte that is not 10xxxxxx, plus one per
+ * 4-byte lead (11110xxx), whose code point needs a surrogate pair. */
+static inline size_t word_units(uint64_t w)
+{
+    uint64_t cont = w & ~(w << 1) & SWAR_HIGHS;
+    uint64_t four = w & (w << 1) & (w << 2) & (w << 3) & SWAR_HIGHS;
+    return 8 - swar_count(cont) + swar_count(four);
+}
+
+static size_t byte_units(uint8_t c)
+{
+    return (c & 0xC0) != 0x80 ? 1u + (c >= 0xF0) : 0u;
+}
+
+/* Runs the automaton over |in| a word at a time (ASCII words only check
+ * that no sequence is open); sets |*units| as word_units counts them.
+ * Returns true when |in| is well-formed, and only then is |*units| right. */
+static bool fast_scan(const uint8_t *in, size_t n, size_t *units)
+{
+    size_t i = 0, u = 0;
+    uint64_t s = U8_OK;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w = swar_load(in + i);
+        if ((w & SWAR_HIGHS) == 0) {
+            if (u8_state(s) != U8_OK)
+                return false;
+            u += 8;
             continue;
         }
-        size_t k = cdc_utf8_seq(p, end);
-        if (k == 0) {
-            if (diag) {
-                diag->off = (size_t)(p - in);
-                diag->why = "invalid UTF-8 sequence";
+        s = u8_run8(s, in + i);
+        u += word_units(w);
+    }
+    for (; i < n; i++) {
+        s = u8_step(s, in[i]);
+        u += byte_units(in[i]);
+    }
+    *units = u;
+    return u8_state(s) == U8_OK;
+}
+
+/* Where |in| stops being UTF-8, sequence by sequence (exact offsets). */
+static int exact_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
+{
+    const uint8_t *p = in, *end = in + n;
+    while ((p = cdc_skip_ascii(p, end)) < end) {
+        /* A non-ASCII run: sequence after sequence until ASCII resumes. */
+        do {
+            size_t k = cdc_utf8_seq(p, end);
+            if (k == 0) {
+                if (diag) {
+                    diag->off = (size_t)(p - in);
+                    diag->why = "invalid UTF-8 sequence";
+                }
+                return CDC_ERR_UTF8;
             }
-            return CDC_ERR_UTF8;
-        }
-        p += k;
+            p += k;
+        } while (p < end && *p >= 0x80);
     }
     return CDC_OK;
 }
 
+int cdc_utf8_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
+{
+    size_t units;
+    if (n == 0)
+        return CDC_OK; /* |in| may be NULL: no pointer arithmetic on it */
+    if (fast_scan(in, n, &units))
+        return CDC_OK;
+    return exact_check(in, n, diag);
+}
+
+/* The non-ASCII character at |p| as a JS string holds it: sets |*k| to its
+ * byte length and returns its UTF-16 units. A well-formed sequence is one
+ * code point (two units above U+FFFF, i.e. 4 bytes); anything else is one
+ * U+FFFD per maximal invalid subpart, and clears |*valid|. */
+static size_t char_units(const uint8_t *p, const uint8_t *end, size_t *k, bool *valid)
+{
+    size_t len = cdc_utf8_seq(p, end);
+    if (len) {
+        *k = len;
+        return len == 4 ? 2 : 1;
+    }
+    uint32_t cp;
+    *k = cdc_utf8_step(p, (size_t)(end - p), &cp);
+    *valid = false;
+    return 1;
+}
+
 size_t cdc_utf16_units(const uint8_t *in, size_t n)
 {
-    size_t units = 0, i = 0;
-    while (i < n) {
-        if (in[i] < 0x80) {
-            units++;
-            i++;
-            continue;
+    size_t units = 0;
+    bool valid = true;
+    if (n == 0)
+        return 0; /* |in| may be NULL */
+    if (fast_scan(in, n, &units))
+        return units;
+    /* Ill-formed somewhere: character by character, as the decoder reads. */
+    const uint8_t *p = in, *end = in + n;
+    units = 0;
+    while (p < end) {
+        const uint8_t *q = cdc_skip_ascii(p, end);
+        units += (size_t)(q - p); /* one unit per ASCII byte */
+        p = q;
+        while (p < end && *p >= 0x80) {
+            size_t k;
+            units += char_units(p, end, &k, &valid);
+            p += k;
         }
-        uint32_t cp;
-        i += cdc_utf8_step(in + i, n - i, &cp);
-        units += cp > 0xFFFF ? 2 : 1;
     }
     return units;
 }
 
-size_t cdc_utf16_prefix(const uint8_t *in, size_t n, size_t units)
+/* The prefix walk on well-formed text: whole words while they end before
+ * the boundary, then byte by byte (a character starts at every byte that
+ * is not 10xxxxxx). Returns false as soon as the bytes it has to read are
+ * not UTF-8; otherwise true with the answer of cdc_utf16_prefix in |*out|. */
+static bool fast_prefix(const uint8_t *in, size_t n, size_t units, size_t *out)
+{
+    size_t i = 0, have = 0;
+    uint64_t s = U8_OK;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w = swar_load(in + i);
+        bool ascii = (w & SWAR_HIGHS) == 0;
+        size_t wu = ascii ? 8 : word_units(w);
+        if (have + wu >= units)
+            break;
+        if (ascii && u8_state(s) != U8_OK)
+            return false;
+        s = ascii ? s : u8_run8(s, in + i);
+        have += wu;
+    }
+    for (; i < n; i++) {
+        if ((in[i] & 0xC0) != 0x80) {
+            if (have >= units)
+                break;
+            have += 1u + (in[i] >= 0xF0);
+        }
+        s = u8_step(s, in[i]);
+        if (u8_state(s) == U8_ERR)
+            return false;
+    }
+    if (u8_state(s) != U8_OK)
+        return false;
+    /* Overshooting by one unit means the boundary falls inside a pair. */
+    *out = have == units ? i : SIZE_MAX;
+    return true;
+}
+
+size_t cdc_utf16_prefix_valid(const uint8_t *in, size_t n, size_t units, bool *valid)
 {
     size_t have = 0, i = 0;
+    *valid = true;
+    if (fast_prefix(in, n, units, &i))
+        return i;
+    /* Ill-formed bytes before the boundary: character by character. */
     while (have < units) {
         if (i >= n)
             return SIZE_MAX;
-        uint32_t cp;
-        i += cdc_utf8_step(in + i, n - i, &cp);
-        have += cp > 0xFFFF ? 2 : 1;
+        if (in[i] < 0x80) {
+            /* ASCII: one byte per unit, up to the units still wanted. */
+            size_t room = units - have < n - i ? units - have : n - i;
+            size_t k = (size_t)(cdc_skip_ascii(in + i, in + i + room) - (in + i));
+            have += k;
+            i += k;
+            continue;
+        }
+        size_t k;
+        have += char_units(in + i, in + n, &k, valid);
+        i += k;
     }
-    /* Overshooting by one unit means the boundary falls inside a pair. */
     return have == units ? i : SIZE_MAX;
+}
+
+size_t cdc_utf16_prefix(const uint8_t *in, size_t n, size_t units)
+{
+    bool valid;
+    return cdc_utf16_prefix_valid(in, n, units, &valid);
 }

@@ -25,6 +25,7 @@ struct eio_dec {
     struct cdc_buf *scratch; /* borrowed; base64 output, may be NULL */
     struct cdc_diag *diag;   /* may be NULL */
     size_t base;             /* offset of the packet in the whole input */
+    bool utf8_known;         /* the caller found the packet well-formed UTF-8 */
 };
 
 /* Decodes one text packet of |len| bytes at |in| (see eio_packet_decode_text

@@ -87,6 +87,8 @@ static int check_text(const struct eio_dec *d, const uint8_t *in, size_t n, uint
     struct cdc_diag ud = {0, NULL};
     bool surrogate = false;
     size_t bad = 0;
+    if (d->utf8_known && d->src != EIO_SRC_XHR2)
+        return CDC_OK; /* checked by the framing code (v3 lengths) */
     if (d->src == EIO_SRC_XHR2) {
         if (xhr2_utf8(in, n, &surrogate, &bad) != CDC_OK)
             return eio_fail(d, bad, CDC_ERR_UTF8, "invalid UTF-8 in an XHR2 string packet");
@@ -165,7 +167,7 @@ int eio_text_decode(const struct eio_dec *d, const uint8_t *in, size_t len, stru
 int eio_packet_decode_text(const struct cdc_opts *o, const uint8_t *in, size_t len,
                            struct cdc_buf *scratch, struct eio_packet *out, struct cdc_diag *diag)
 {
-    struct eio_dec d = {o, EIO_SRC_WS, scratch, diag, 0};
+    struct eio_dec d = {o, EIO_SRC_WS, scratch, diag, 0, false};
     if (!eio_version_ok(o) || (!in && len) || !out)
         return eio_fail(&d, 0, CDC_ERR_INVALID_ARG, "bad arguments");
     return eio_text_decode(&d, in, len, out);
@@ -174,7 +176,7 @@ int eio_packet_decode_text(const struct cdc_opts *o, const uint8_t *in, size_t l
 int eio_packet_decode_binary(const struct cdc_opts *o, const uint8_t *in, size_t len,
                              struct eio_packet *out, struct cdc_diag *diag)
 {
-    struct eio_dec d = {o, EIO_SRC_WS, NULL, diag, 0};
+    struct eio_dec d = {o, EIO_SRC_WS, NULL, diag, 0, false};
     if (!eio_version_ok(o) || (!in && len) || !out)
         return eio_fail(&d, 0, CDC_ERR_INVALID_ARG, "bad arguments");
     memset(out, 0, sizeof(*out));

@@ -15,6 +15,10 @@
  * completely before it delivers anything, so XHR2 framing errors come first
  * (a pre-scan on the first call). Errors are sticky.
  *
+ * The v3 length walk (cdc_utf16_prefix_valid) finds where a packet ends and
+ * whether its bytes are UTF-8 in the same pass, so the packet decoder does
+ * not read them again.
+ *
  * Compat mode reproduces the reference readings: v3 lengths through JS
  * Number() (cdc_jsnum.c), skipped zero-length v3 packets, and the XHR2
  * splitter's arithmetic, which counts the decimal characters of each length
@@ -64,9 +68,17 @@ static int next_v4(struct eio_payload_iter *it, struct eio_dec *d, struct eio_pa
 
 /* ---- v3 text ------------------------------------------------------------ */
 
-/* Reads "<len>:" at it->pos; sets the packet span [*body, *body + *bytes). */
-static int v3_segment(struct eio_payload_iter *it, const struct eio_dec *d, size_t *body,
-                      size_t *bytes, size_t *units, uint32_t *quirks)
+/* One "<len>:<packet>" segment of a v3 text payload. */
+struct v3_seg {
+    size_t body;  /* where the packet starts */
+    size_t bytes; /* its length in bytes */
+    size_t units; /* its length in UTF-16 units, as the prefix says */
+    bool utf8;    /* its bytes are well-formed UTF-8 */
+};
+
+/* Reads "<len>:" at it->pos and finds the packet after it. */
+static int v3_segment(struct eio_payload_iter *it, const struct eio_dec *d, struct v3_seg *g,
+                      uint32_t *quirks)
 {
     size_t start = it->pos;
     const uint8_t *colon = memchr(it->in + start, ':', it->len - start);
@@ -74,19 +86,19 @@ static int v3_segment(struct eio_payload_iter *it, const struct eio_dec *d, size
         return eio_fail(d, start, CDC_ERR_EIO_LENGTH, "v3 length without ':'");
     size_t c = (size_t)(colon - it->in);
     bool canonical;
-    *body = c + 1;
+    g->body = c + 1;
     if (c == start)
         return eio_fail(d, start, CDC_ERR_EIO_LENGTH, "empty v3 length");
-    if (!cdc_js_number_index(it->in + start, c - start, it->len - *body, units, &canonical))
+    if (!cdc_js_number_index(it->in + start, c - start, it->len - g->body, &g->units, &canonical))
         return eio_fail(d, start, CDC_ERR_EIO_LENGTH, "v3 length is not a packet length");
     if (!canonical) {
         if (it->o->mode == CDC_STRICT)
             return eio_fail(d, start, CDC_ERR_EIO_LENGTH, "v3 length is not plain decimal");
         *quirks |= CDC_QUIRK_EIO_V3_LOOSE_LENGTH;
     }
-    *bytes = cdc_utf16_prefix(it->in + *body, it->len - *body, *units);
-    if (*bytes == SIZE_MAX)
-        return eio_fail(d, *body, CDC_ERR_EIO_LENGTH,
+    g->bytes = cdc_utf16_prefix_valid(it->in + g->body, it->len - g->body, g->units, &g->utf8);
+    if (g->bytes == SIZE_MAX)
+        return eio_fail(d, g->body, CDC_ERR_EIO_LENGTH,
                         "v3 length passes the end or splits a surrogate pair");
     return CDC_OK;
 }
@@ -95,17 +107,18 @@ static int next_v3_text(struct eio_payload_iter *it, struct eio_dec *d, struct e
 {
     uint32_t quirks = 0;
     for (;;) {
-        size_t start = it->pos, body, bytes, units;
+        struct v3_seg g = {0, 0, 0, false};
+        size_t start = it->pos;
         if (start == it->len) {
             it->done = true;
             return 0;
         }
-        int rc = v3_segment(it, d, &body, &bytes, &units, &quirks);
+        int rc = v3_segment(it, d, &g, &quirks);
         it->quirks |= quirks;
         if (rc != CDC_OK)
             return rc;
-        it->pos = body + bytes;
-        if (units == 0) {
+        it->pos = g.body + g.bytes;
+        if (g.units == 0) {
             /* "0:" is how the reference writes an empty payload; elsewhere
              * its decoder skips the segment. */
             if (start == 0 && it->pos == it->len)
@@ -116,8 +129,9 @@ static int next_v3_text(struct eio_payload_iter *it, struct eio_dec *d, struct e
             it->quirks |= quirks;
             continue;
         }
-        d->base = body;
-        rc = eio_text_decode(d, it->in + body, bytes, out);
+        d->base = g.body;
+        d->utf8_known = g.utf8; /* the length walk read these bytes already */
+        rc = eio_text_decode(d, it->in + g.body, g.bytes, out);
         if (rc != CDC_OK)
             return rc;
         out->quirks |= quirks;
@@ -284,7 +298,7 @@ static int payload_start(struct eio_payload_iter *it, const struct eio_dec *d)
 int eio_payload_next(struct eio_payload_iter *it, struct cdc_buf *scratch, struct eio_packet *out,
                      struct cdc_diag *diag)
 {
-    struct eio_dec d = {it->o, EIO_SRC_POLLING, scratch, diag, 0};
+    struct eio_dec d = {it->o, EIO_SRC_POLLING, scratch, diag, 0, false};
     if (it->err)
         return eio_fail(&d, it->pos, it->err, "payload decoding already failed");
     if (it->done)
@@ -308,23 +322,54 @@ static bool packet_ok(const struct eio_packet *p)
     return (int)p->type >= EIO_OPEN && p->type <= EIO_NOOP && (p->data.p || !p->data.len);
 }
 
-/* v3 text: "<UTF-16 units>:" then the polling form of the packet. */
-static int encode_v3_text(const struct cdc_opts *o, const struct eio_packet *p, struct cdc_buf *out)
+/* Writes the decimal digits of |v| at the end of |tmp| (20 bytes); returns
+ * where they start. */
+static uint8_t *decimal(uint64_t v, uint8_t tmp[20])
 {
-    size_t units;
+    uint8_t *d = tmp + 20;
+    do {
+        *--d = (uint8_t)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return d;
+}
+
+/* v3 text: "<UTF-16 units>:" then the polling form of the packet, with
+ * one reservation for the whole segment. */
+static int encode_v3_text(const struct eio_packet *p, struct cdc_buf *out)
+{
     if (!packet_ok(p))
         return CDC_ERR_INVALID_ARG;
+    size_t body; /* bytes after the ':' */
     if (p->binary) {
         if (p->data.len / 3 >= SIZE_MAX / 4 - 1)
             return CDC_ERR_TOO_LARGE;
-        units = 2 + (p->data.len + 2) / 3 * 4; /* 'b', type digit, base64 */
+        body = 2 + (p->data.len + 2) / 3 * 4; /* 'b', type digit, base64 */
     } else {
-        units = 1 + cdc_utf16_units(p->data.p, p->data.len);
+        if (p->data.len > SIZE_MAX - 64)
+            return CDC_ERR_TOO_LARGE;
+        body = 1 + p->data.len;
     }
-    int rc = cdc_buf_append_u64(out, units);
-    if (rc == CDC_OK)
-        rc = cdc_buf_append_byte(out, ':');
-    return rc == CDC_OK ? eio_packet_encode(o, p, EIO_FRAMING_POLLING, out) : rc;
+    /* A JS string length: one unit per character of the body, as ASCII. */
+    size_t units = p->binary ? body : 1 + cdc_utf16_units(p->data.p, p->data.len);
+    uint8_t tmp[20], *digits = decimal(units, tmp), *dst;
+    size_t nd = (size_t)(tmp + 20 - digits);
+    int rc = cdc_buf_reserve(out, nd + 1 + body, &dst);
+    if (rc != CDC_OK)
+        return rc;
+    memcpy(dst, digits, nd);
+    dst[nd] = ':';
+    if (!p->binary) {
+        dst[nd + 1] = (uint8_t)('0' + p->type);
+        if (p->data.len)
+            memcpy(dst + nd + 2, p->data.p, p->data.len);
+        out->len += nd + 1 + body;
+        return CDC_OK;
+    }
+    dst[nd + 1] = 'b';
+    dst[nd + 2] = (uint8_t)('0' + p->type);
+    out->len += nd + 3;
+    return cdc_b64_encode(p->data.p, p->data.len, out); /* fits: reserved above */
 }
 
 /* v3 XHR2: <0|1>, the decimal digits of the entry size as bytes 0-9, 0xFF,
@@ -357,7 +402,7 @@ static int encode_one(const struct cdc_opts *o, const struct eio_packet *p, size
         int rc = i ? cdc_buf_append_byte(out, EIO_RS) : CDC_OK;
         return rc == CDC_OK ? eio_packet_encode(o, p, EIO_FRAMING_POLLING, out) : rc;
     }
-    return kind == EIO_PAYLOAD_TEXT ? encode_v3_text(o, p, out) : encode_xhr2(p, out);
+    return kind == EIO_PAYLOAD_TEXT ? encode_v3_text(p, out) : encode_xhr2(p, out);
 }
 
 int eio_payload_encode(const struct cdc_opts *o, const struct eio_packet *pkts, size_t n,

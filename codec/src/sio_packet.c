@@ -15,6 +15,11 @@
  * the ack-id position counts as a digit and Number() trims it. Each such
  * acceptance sets a cdc_quirk bit in the packet.
  *
+ * Two entry points skip work their caller has already done (sio.h):
+ * sio_packet_decode_trusted_utf8 (text known to be UTF-8: the namespace and
+ * JSON string checks are skipped) and sio_packet_encode_trusted (a packet
+ * known to validate). Both write exactly what the checking ones write.
+ *
  * Not done here: placeholder reconstruction (sio_binary.c). Nothing here
  * allocates; every scan is linear in the input, so digit floods
  * (CVE-2020-36049) and huge counts (CVE-2026-33151) fail fast.
@@ -76,8 +81,8 @@ unsigned sio_max_attachments(const struct cdc_opts *o)
 static size_t js_ws_len(const uint8_t *p, const uint8_t *end)
 {
     size_t n = (size_t)(end - p);
-    if (n == 0)
-        return 0;
+    if (n == 0 || (p[0] > ' ' && p[0] < 0xc2))
+        return 0; /* the common case: no whitespace starts with these */
     if (p[0] == ' ' || (p[0] >= 0x09 && p[0] <= 0x0d))
         return 1;
     if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0) /* U+00A0 */
@@ -143,6 +148,7 @@ struct hdr {
     struct sio_packet *out;
     struct cdc_diag *diag;
     bool compat;
+    bool utf8_known; /* the caller vouches that |in| is well-formed UTF-8 */
 };
 
 static int hfail(struct hdr *h, const uint8_t *at, int err, const char *why)
@@ -216,7 +222,7 @@ static int parse_nsp(struct hdr *h)
     if ((size_t)(stop - h->p) > lim)
         return hfail(h, h->p, CDC_ERR_SIO_NAMESPACE, "namespace longer than the limit");
     h->out->nsp = (struct cdc_span){h->p, (size_t)(stop - h->p)};
-    if (!h->compat) {
+    if (!h->compat && !h->utf8_known) {
         struct cdc_diag d = {0, NULL};
         if (cdc_utf8_check(h->p, (size_t)(stop - h->p), &d) != CDC_OK)
             return hfail(h, h->p + d.off, CDC_ERR_UTF8, "namespace is not valid UTF-8");
@@ -300,14 +306,32 @@ static bool payload_required(int ver, int t)
     return is_event_type(t) || is_ack_type(t) || t == SIO_CONNECT_ERROR;
 }
 
+/* clang-format off */
+#define RESERVED(s) {s, sizeof(s) - 1}
+/* clang-format on */
+static const struct {
+    const char *name;
+    size_t len;
+} reserved_events[] = {
+    RESERVED("connect"),       RESERVED("connect_error"), RESERVED("disconnect"),
+    RESERVED("disconnecting"), RESERVED("newListener"),   RESERVED("removeListener"),
+};
+#undef RESERVED
+
+/* |name| is a string token as the JSON reader returns it (quotes, no
+ * surrounding spaces). Without escapes the name is its bytes, which saves
+ * the general comparison six times over. */
 static bool is_reserved_event(struct cdc_span name)
 {
-    static const char *const reserved[] = {
-        "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener",
-    };
-    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-        if (cdc_json_string_eq(name, reserved[i], strlen(reserved[i])))
+    const size_t n = sizeof(reserved_events) / sizeof(reserved_events[0]);
+    bool plain = name.len >= 2 && !memchr(name.p + 1, '\\', name.len - 2);
+    for (size_t i = 0; i < n; i++) {
+        const char *r = reserved_events[i].name;
+        size_t len = reserved_events[i].len;
+        if (plain ? name.len - 2 == len && memcmp(name.p + 1, r, len) == 0
+                  : cdc_json_string_eq(name, r, len))
             return true;
+    }
     return false;
 }
 
@@ -428,11 +452,14 @@ static bool opts_ok(const struct cdc_opts *o)
            (o->mode == CDC_STRICT || o->mode == CDC_COMPAT);
 }
 
-static int check_json(const struct cdc_opts *o, struct cdc_span data, size_t off,
+/* Validates the payload; strict mode checks UTF-8 in its strings unless
+ * |utf8_known| says the bytes are well-formed already. */
+static int check_json(const struct cdc_opts *o, struct cdc_span data, size_t off, bool utf8_known,
                       struct cdc_diag *diag)
 {
     struct cdc_diag d = {0, NULL};
-    int rc = cdc_json_validate(data.p, data.len, o->lim.max_json_depth, o->mode == CDC_STRICT, &d);
+    bool utf8 = o->mode == CDC_STRICT && !utf8_known;
+    int rc = cdc_json_validate(data.p, data.len, o->lim.max_json_depth, utf8, &d);
     if (rc == CDC_OK)
         return CDC_OK;
     if (rc == CDC_ERR_JSON)
@@ -454,8 +481,9 @@ static int decode_header(struct hdr *h)
     return rc;
 }
 
-int sio_packet_decode(const struct cdc_opts *o, const uint8_t *in, size_t len,
-                      struct sio_packet *out, struct cdc_diag *diag)
+/* Both decoders; |utf8_known| skips every UTF-8 check (see sio.h). */
+static int decode_packet(const struct cdc_opts *o, const uint8_t *in, size_t len,
+                         struct sio_packet *out, struct cdc_diag *diag, bool utf8_known)
 {
     if (!opts_ok(o) || !out || (!in && len))
         return sio_fail(diag, 0, CDC_ERR_INVALID_ARG, "bad arguments");
@@ -465,23 +493,35 @@ int sio_packet_decode(const struct cdc_opts *o, const uint8_t *in, size_t len,
         in = (const uint8_t *)""; /* len is 0: keep pointer arithmetic defined */
     struct sio_packet pk;
     memset(&pk, 0, sizeof pk);
-    struct hdr h = {o, in, in, in + len, &pk, diag, o->mode == CDC_COMPAT};
+    struct hdr h = {o, in, in, in + len, &pk, diag, o->mode == CDC_COMPAT, utf8_known};
     int rc = decode_header(&h);
     if (rc != CDC_OK)
         return rc;
     size_t off = (size_t)(h.p - in);
     pk.data = (struct cdc_span){h.p, len - off};
-    if (pk.data.len && (rc = check_json(o, pk.data, off, diag)) != CDC_OK)
+    if (pk.data.len && (rc = check_json(o, pk.data, off, utf8_known, diag)) != CDC_OK)
         return rc;
     struct rules r = {o, &pk, &pk.quirks, off, diag, h.compat};
     rc = check_rules(&r);
     if (rc != CDC_OK)
         return rc;
     /* Node decodes invalid UTF-8 to U+FFFD; we keep the raw bytes. */
-    if (h.compat && len && cdc_utf8_check(in, len, NULL) != CDC_OK)
+    if (h.compat && !utf8_known && len && cdc_utf8_check(in, len, NULL) != CDC_OK)
         pk.quirks |= CDC_QUIRK_INVALID_UTF8;
     *out = pk;
     return CDC_OK;
+}
+
+int sio_packet_decode(const struct cdc_opts *o, const uint8_t *in, size_t len,
+                      struct sio_packet *out, struct cdc_diag *diag)
+{
+    return decode_packet(o, in, len, out, diag, false);
+}
+
+int sio_packet_decode_trusted_utf8(const struct cdc_opts *o, const uint8_t *in, size_t len,
+                                   struct sio_packet *out, struct cdc_diag *diag)
+{
+    return decode_packet(o, in, len, out, diag, true);
 }
 
 static int validate_nsp(const struct cdc_opts *o, struct cdc_span nsp, struct cdc_diag *diag)
@@ -519,7 +559,7 @@ static int validate_fields(const struct cdc_opts *o, const struct sio_packet *p,
     if (p->data.len && js_ws_len(p->data.p, p->data.p + p->data.len))
         return sio_fail(diag, 0, CDC_ERR_SIO_JSON, "payload starts with whitespace");
     if (p->data.len)
-        return check_json(o, p->data, 0, diag);
+        return check_json(o, p->data, 0, false, diag);
     return CDC_OK;
 }
 
@@ -535,24 +575,56 @@ int sio_packet_validate(const struct cdc_opts *o, const struct sio_packet *p, st
     return check_rules(&r);
 }
 
+static size_t digits_u64(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+/* Writes the decimal form of |v| (|n| digits) at |dst|. */
+static uint8_t *put_u64(uint8_t *dst, uint64_t v, size_t n)
+{
+    for (size_t i = n; i > 0; i--) {
+        dst[i - 1] = (uint8_t)('0' + v % 10);
+        v /= 10;
+    }
+    return dst + n;
+}
+
+/* Appends the wire form of |p| (fields already checked) with one reserve. */
 static int encode_into(const struct sio_packet *p, struct cdc_buf *out)
 {
-    int rc = cdc_buf_append_byte(out, (uint8_t)('0' + (int)p->type));
-    if (rc == CDC_OK && is_binary_type(p->type)) {
-        rc = cdc_buf_append_u64(out, p->attachments);
-        if (rc == CDC_OK)
-            rc = cdc_buf_append_byte(out, '-');
+    bool bin = is_binary_type(p->type);
+    bool nsp = p->nsp.len && !(p->nsp.len == 1 && p->nsp.p[0] == '/');
+    size_t na = bin ? digits_u64(p->attachments) : 0, ni = p->has_id ? digits_u64(p->id) : 0;
+    size_t nn = nsp ? p->nsp.len : 0;
+    if (nn > SIZE_MAX / 2 || p->data.len > SIZE_MAX / 2 - nn - 64)
+        return CDC_ERR_TOO_LARGE;
+    uint8_t *dst;
+    int rc = cdc_buf_reserve(out, 1 + na + bin + nn + nsp + ni + p->data.len, &dst);
+    if (rc != CDC_OK)
+        return rc;
+    uint8_t *w = dst;
+    *w++ = (uint8_t)('0' + (int)p->type);
+    if (bin) {
+        w = put_u64(w, p->attachments, na);
+        *w++ = '-';
     }
-    if (rc == CDC_OK && p->nsp.len && !(p->nsp.len == 1 && p->nsp.p[0] == '/')) {
-        rc = cdc_buf_append(out, p->nsp.p, p->nsp.len);
-        if (rc == CDC_OK)
-            rc = cdc_buf_append_byte(out, ',');
+    if (nsp) {
+        memcpy(w, p->nsp.p, nn);
+        w += nn;
+        *w++ = ',';
     }
-    if (rc == CDC_OK && p->has_id)
-        rc = cdc_buf_append_u64(out, p->id);
-    if (rc == CDC_OK && p->data.len)
-        rc = cdc_buf_append(out, p->data.p, p->data.len);
-    return rc;
+    if (p->has_id)
+        w = put_u64(w, p->id, ni);
+    if (p->data.len)
+        memcpy(w, p->data.p, p->data.len);
+    out->len += (size_t)(w - dst) + p->data.len;
+    return CDC_OK;
 }
 
 int sio_packet_encode(const struct cdc_opts *o, const struct sio_packet *p, struct cdc_buf *out)
@@ -562,9 +634,14 @@ int sio_packet_encode(const struct cdc_opts *o, const struct sio_packet *p, stru
     int rc = sio_packet_validate(o, p, NULL);
     if (rc != CDC_OK)
         return rc;
-    size_t mark = out->len;
-    rc = encode_into(p, out);
-    if (rc != CDC_OK)
-        out->len = mark;
-    return rc;
+    return encode_into(p, out);
+}
+
+int sio_packet_encode_trusted(const struct cdc_opts *o, const struct sio_packet *p,
+                              struct cdc_buf *out)
+{
+    if (!opts_ok(o) || !p || !out || (unsigned)p->type > SIO_BINARY_ACK ||
+        (p->nsp.len && !p->nsp.p) || (p->data.len && !p->data.p))
+        return CDC_ERR_INVALID_ARG;
+    return encode_into(p, out);
 }

@@ -7,6 +7,7 @@
 extern CU_TestInfo test_sio_packet_tests[];
 extern CU_TestInfo test_sio_binary_tests[];
 extern CU_TestInfo test_sio_decoder_tests[];
+extern CU_TestInfo test_sio_trusted_tests[];
 
 static CU_SuiteInfo suites[] = {
     {.pName = "sio_packet",
@@ -21,6 +22,10 @@ static CU_SuiteInfo suites[] = {
      .pInitFunc = NULL,
      .pCleanupFunc = NULL,
      .pTests = test_sio_decoder_tests},
+    {.pName = "sio_trusted",
+     .pInitFunc = NULL,
+     .pCleanupFunc = NULL,
+     .pTests = test_sio_trusted_tests},
     CU_SUITE_INFO_NULL,
 };
 

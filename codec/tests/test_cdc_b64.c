@@ -7,6 +7,7 @@
  */
 #include "helpers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 extern CU_TestInfo test_cdc_b64_tests[];
@@ -235,6 +236,99 @@ static void test_cdc_b64_failing_allocations(void)
     }
 }
 
+/* A buffer holding "pre", either roomy (the one-pass strict decoder writes
+ * straight into its spare capacity) or fresh and exactly full (the input is
+ * checked before the buffer grows). */
+static void prep_buf(struct cdc_buf *b, bool roomy)
+{
+    cdc_buf_init(b, 4096, NULL);
+    if (roomy)
+        cdc_buf_reserve(b, 1024, NULL);
+    cdc_buf_append_str(b, "pre");
+}
+
+/* Strict decoding of |in| must fail at |off| and leave the buffer alone:
+ * same storage, capacity, length and bytes. */
+static void expect_strict_fail(const uint8_t *in, size_t n, size_t off, const char *why)
+{
+    for (int roomy = 0; roomy < 2; roomy++) {
+        struct cdc_buf b;
+        prep_buf(&b, roomy);
+        const uint8_t *p0 = b.p;
+        size_t cap0 = b.cap;
+        struct cdc_diag d = {0, NULL};
+        char what[64];
+        snprintf(what, sizeof what, "%.*s (roomy %d)", (int)n, (const char *)in, roomy);
+        TH_ASSERT_RC(what, CDC_ERR_EIO_BASE64, cdc_b64_decode(in, n, false, &b, NULL, &d));
+        if (d.off != off)
+            fprintf(stderr, "\n  %s: failed at %zu, want %zu\n", what, d.off, off);
+        CU_ASSERT_EQUAL(d.off, off);
+        CU_ASSERT(d.why != NULL && strcmp(d.why, why) == 0);
+        CU_ASSERT(b.p == p0 && b.cap == cap0);
+        TH_ASSERT_BYTES(what, "pre", 3, b.p, b.len);
+        cdc_buf_free(&b);
+    }
+}
+
+/* Every bad character at every position of inputs of 4-32 characters
+ * with 0-2 pads: the error names the first bad character, in any group,
+ * through both buffer paths. */
+static void test_cdc_b64_strict_positions(void)
+{
+    static const uint8_t bad[] = {'!', ' ', '-', '_', '.', 0x80, 0xc3, 0x00, '='};
+    uint8_t raw[24], enc[40];
+    for (size_t i = 0; i < sizeof raw; i++)
+        raw[i] = (uint8_t)(i * 77 + 5);
+    for (size_t len = 3; len <= 24; len++) {
+        struct cdc_buf e;
+        cdc_buf_init(&e, sizeof enc, NULL);
+        CU_ASSERT_FATAL(cdc_b64_encode(raw, len, &e) == CDC_OK);
+        size_t n = e.len, pad = len % 3 ? 3 - len % 3 : 0;
+        memcpy(enc, e.p, n);
+        cdc_buf_free(&e);
+        for (size_t k = 0; k < sizeof bad; k++)
+            for (size_t i = 0; i < n - pad; i++) {
+                uint8_t t[40];
+                memcpy(t, enc, n);
+                t[i] = bad[k];
+                if (bad[k] == '=' && i + 2 >= n)
+                    continue; /* that would be padding, checked below */
+                expect_strict_fail(t, n, i,
+                                   bad[k] == '=' ? "base64 padding before the end"
+                                                 : "invalid base64 character");
+            }
+        if (pad) { /* 'B' is sextet 1: its lowest bit is a pad bit */
+            enc[n - pad - 1] = 'B';
+            expect_strict_fail(enc, n, n - pad - 1, "base64 pad bits are not zero");
+        }
+    }
+}
+
+/* Valid input of every length decodes to the same bytes through both
+ * buffer paths, appended after "pre". */
+static void test_cdc_b64_strict_paths(void)
+{
+    uint8_t raw[40];
+    for (size_t i = 0; i < sizeof raw; i++)
+        raw[i] = (uint8_t)(255 - i * 31);
+    for (size_t len = 0; len <= sizeof raw; len++) {
+        struct cdc_buf e;
+        cdc_buf_init(&e, 128, NULL);
+        CU_ASSERT_FATAL(cdc_b64_encode(raw, len, &e) == CDC_OK);
+        for (int roomy = 0; roomy < 2; roomy++) {
+            struct cdc_buf b;
+            bool lax = true;
+            prep_buf(&b, roomy);
+            CU_ASSERT_EQUAL(cdc_b64_decode(e.p, e.len, false, &b, &lax, NULL), CDC_OK);
+            CU_ASSERT(!lax);
+            CU_ASSERT(b.len == 3 + len && memcmp(b.p, "pre", 3) == 0);
+            TH_ASSERT_BYTES("strict paths", raw, len, b.p + 3, b.len - 3);
+            cdc_buf_free(&b);
+        }
+        cdc_buf_free(&e);
+    }
+}
+
 /* clang-format off */
 CU_TestInfo test_cdc_b64_tests[] = {
     {"vectors", test_cdc_b64_vectors},
@@ -243,6 +337,8 @@ CU_TestInfo test_cdc_b64_tests[] = {
     {"strict_diag_offsets", test_cdc_b64_strict_diag_offsets},
     {"output_limit", test_cdc_b64_output_limit},
     {"failing_allocations", test_cdc_b64_failing_allocations},
+    {"strict_positions", test_cdc_b64_strict_positions},
+    {"strict_paths", test_cdc_b64_strict_paths},
     CU_TEST_INFO_NULL,
 };
 /* clang-format on */

@@ -170,11 +170,57 @@ static void test_cdc_jsnum_max(void)
     CU_ASSERT(cdc_js_number_index((const uint8_t *)"65536", 5, SIZE_MAX, &v, &c) && v == 65536);
 }
 
+/* Plain digit strings take a fast path up to 15 digits (below 2^53, so
+ * Number() is exact); longer ones still round as binary64 does. */
+static void test_cdc_jsnum_plain_digits(void)
+{
+    static const struct {
+        const char *in;
+        size_t max;
+        int ok;
+        size_t value;
+    } r[] = {
+        {"999999999999999", SIZE_MAX, 1, 999999999999999u},
+        {"999999999999999", 999999999999999u, 1, 999999999999999u},
+        {"999999999999999", 999999999999998u, 0, 0},
+        {"123456789012345", 123456789012345u, 1, 123456789012345u},
+        {"1000000000000000", SIZE_MAX, 1, 1000000000000000u},
+        {"9007199254740993", SIZE_MAX, 1, 9007199254740992u}, /* 2^53 + 1 rounds to even */
+        {"9007199254740995", SIZE_MAX, 1, 9007199254740996u},
+        {"18446744073709551615", SIZE_MAX, 0, 0}, /* rounds to 2^64 */
+        {"1", 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+        size_t v = 0;
+        bool c = false;
+        bool ok = cdc_js_number_index((const uint8_t *)r[i].in, strlen(r[i].in), r[i].max, &v, &c);
+        if (ok != (r[i].ok != 0) || (ok && v != r[i].value))
+            fprintf(stderr, "\n  %s (max %zu): got %d/%zu\n", r[i].in, r[i].max, ok, v);
+        CU_ASSERT_EQUAL(ok, r[i].ok != 0);
+        CU_ASSERT(!ok || v == r[i].value);
+        CU_ASSERT(c);
+    }
+    /* every length from 1 to 15 digits, with and without a leading zero */
+    char d[24] = "739146285091837";
+    for (size_t n = 1; n <= 15; n++) {
+        size_t v = 0, want = 0;
+        bool c = false;
+        for (size_t i = 0; i < n; i++)
+            want = want * 10 + (size_t)(d[i] - '0');
+        CU_ASSERT(cdc_js_number_index((const uint8_t *)d, n, SIZE_MAX, &v, &c) && v == want && c);
+        char z[24] = "0";
+        memcpy(z + 1, d, n);
+        CU_ASSERT(cdc_js_number_index((const uint8_t *)z, n + 1, SIZE_MAX, &v, &c) && v == want);
+        CU_ASSERT(!c);
+    }
+}
+
 /* clang-format off */
 CU_TestInfo test_cdc_jsnum_tests[] = {
     {"vectors", test_cdc_jsnum_vectors},
     {"long_inputs", test_cdc_jsnum_long_inputs},
     {"max", test_cdc_jsnum_max},
+    {"plain_digits", test_cdc_jsnum_plain_digits},
     CU_TEST_INFO_NULL,
 };
 /* clang-format on */

@@ -168,11 +168,194 @@ static void test_cdc_utf8_step(void)
     }
 }
 
+/*
+ * The fast paths read eight bytes at a time and run an automaton over
+ * words that hold non-ASCII bytes. The tests below place each kind of
+ * character, well-formed or not, at every offset of a word (and across
+ * word boundaries), with 0-9 ASCII bytes after it, and compare every
+ * answer with a model built from the pieces: the byte lengths and UTF-16
+ * units of the characters a JS string reads (one U+FFFD per invalid
+ * subpart, measured rows of the table above).
+ */
+struct piece {
+    const char *name;
+    const char *bytes;
+    uint8_t len;
+    uint8_t nchars;
+    uint8_t clen[4];   /* bytes of each character */
+    uint8_t cunits[4]; /* its UTF-16 units */
+    bool valid;
+};
+
+/* clang-format off */
+static const struct piece pieces[] = {
+    {"2-byte", "\xc3\xa9", 2, 1, {2}, {1}, true},
+    {"3-byte", "\xe2\x82\xac", 3, 1, {3}, {1}, true},
+    {"4-byte", "\xf0\x9f\x98\x80", 4, 1, {4}, {2}, true},
+    {"E0 lowest", "\xe0\xa0\x80", 3, 1, {3}, {1}, true},
+    {"ED below surrogates", "\xed\x9f\xbf", 3, 1, {3}, {1}, true},
+    {"F0 lowest", "\xf0\x90\x80\x80", 4, 1, {4}, {2}, true},
+    {"F4 highest", "\xf4\x8f\xbf\xbf", 4, 1, {4}, {2}, true},
+    {"lone continuation", "\x80", 1, 1, {1}, {1}, false},
+    {"overlong C0", "\xc0\xaf", 2, 2, {1, 1}, {1, 1}, false},
+    {"overlong E0", "\xe0\x80\xaf", 3, 3, {1, 1, 1}, {1, 1, 1}, false},
+    {"overlong F0", "\xf0\x8f\xbf\xbf", 4, 4, {1, 1, 1, 1}, {1, 1, 1, 1}, false},
+    {"surrogate", "\xed\xa0\x80", 3, 3, {1, 1, 1}, {1, 1, 1}, false},
+    {"above U+10FFFF", "\xf4\x90\x80\x80", 4, 4, {1, 1, 1, 1}, {1, 1, 1, 1}, false},
+    {"F5", "\xf5", 1, 1, {1}, {1}, false},
+    {"FF", "\xff", 1, 1, {1}, {1}, false},
+    {"truncated 3-byte", "\xe2\x82", 2, 1, {2}, {1}, false},
+    {"truncated 4-byte", "\xf0\x9f\x98", 3, 1, {3}, {1}, false},
+};
+/* clang-format on */
+
+#define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
+#define NVALID 7 /* pieces[0..6] are well-formed, the rest are not */
+
+struct model {
+    uint8_t buf[512];
+    size_t n;
+    size_t nchars;
+    uint8_t clen[512];
+    uint8_t cunits[512];
+    size_t first_bad; /* start of the first ill-formed piece, SIZE_MAX if none */
+};
+
+static void m_ascii(struct model *m, char c, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        m->buf[m->n++] = (uint8_t)c;
+        m->clen[m->nchars] = 1;
+        m->cunits[m->nchars++] = 1;
+    }
+}
+
+static void m_piece(struct model *m, const struct piece *p)
+{
+    if (!p->valid && m->first_bad == SIZE_MAX)
+        m->first_bad = m->n;
+    memcpy(m->buf + m->n, p->bytes, p->len);
+    m->n += p->len;
+    for (size_t i = 0; i < p->nchars; i++) {
+        m->clen[m->nchars] = p->clen[i];
+        m->cunits[m->nchars++] = p->cunits[i];
+    }
+}
+
+/* The model's cdc_utf16_prefix: whole characters until |units| is reached. */
+static size_t m_prefix(const struct model *m, size_t units)
+{
+    size_t have = 0, off = 0;
+    for (size_t i = 0; i < m->nchars && have < units; i++) {
+        have += m->cunits[i];
+        off += m->clen[i];
+    }
+    return have == units ? off : SIZE_MAX;
+}
+
+static void m_check_at(const struct model *m, const uint8_t *in, const char *what)
+{
+    struct cdc_diag d = {0, NULL};
+    size_t total = 0;
+    for (size_t i = 0; i < m->nchars; i++)
+        total += m->cunits[i];
+    int rc = cdc_utf8_check(in, m->n, &d);
+    TH_ASSERT_RC(what, m->first_bad == SIZE_MAX ? CDC_OK : CDC_ERR_UTF8, rc);
+    if (rc != CDC_OK && d.off != m->first_bad)
+        fprintf(stderr, "\n  %s: error at %zu, want %zu\n", what, d.off, m->first_bad);
+    CU_ASSERT(rc == CDC_OK || d.off == m->first_bad);
+    size_t units = cdc_utf16_units(in, m->n);
+    if (units != total)
+        fprintf(stderr, "\n  %s: %zu units, want %zu\n", what, units, total);
+    CU_ASSERT_EQUAL(units, total);
+    for (size_t u = 0; u <= total + 1; u++) {
+        bool valid = false;
+        size_t want = m_prefix(m, u);
+        size_t got = cdc_utf16_prefix_valid(in, m->n, u, &valid);
+        if (got != want)
+            fprintf(stderr, "\n  %s: prefix of %zu units is %zu, want %zu\n", what, u, got, want);
+        CU_ASSERT_EQUAL(got, want);
+        CU_ASSERT_EQUAL(cdc_utf16_prefix(in, m->n, u), want);
+        if (want != SIZE_MAX)
+            CU_ASSERT_EQUAL(valid, m->first_bad == SIZE_MAX || want <= m->first_bad);
+    }
+}
+
+/* Checks the model's text in place and at the end of a guard page. */
+static void m_check(const struct model *m, const char *what)
+{
+    m_check_at(m, m->buf, what);
+    uint8_t *g = th_guard_copy(m->buf, m->n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    m_check_at(m, g, what);
+    th_guard_free(g, m->n);
+}
+
+/* Every piece after 0-17 ASCII bytes (every offset in a word, twice) and
+ * before 0, 1, 7, 8 or 9 more: lengths on both sides of each word edge. */
+static void test_cdc_utf8_piece_positions(void)
+{
+    static const size_t posts[] = {0, 1, 7, 8, 9};
+    for (size_t k = 0; k < NPIECES; k++)
+        CU_ASSERT_EQUAL(pieces[k].valid, k < NVALID);
+    for (size_t k = 0; k < NPIECES; k++)
+        for (size_t pre = 0; pre < 18; pre++)
+            for (size_t j = 0; j < sizeof(posts) / sizeof(posts[0]); j++) {
+                struct model m = {.first_bad = SIZE_MAX};
+                char what[96];
+                m_ascii(&m, 'a', pre);
+                m_piece(&m, &pieces[k]);
+                m_ascii(&m, 'b', posts[j]);
+                snprintf(what, sizeof what, "%s at %zu, %zu after", pieces[k].name, pre, posts[j]);
+                m_check(&m, what);
+            }
+}
+
+/* ASCII-only text of every length around the word size. */
+static void test_cdc_utf8_ascii_lengths(void)
+{
+    for (size_t n = 0; n <= 33; n++) {
+        struct model m = {.first_bad = SIZE_MAX};
+        char what[48];
+        m_ascii(&m, 'z', n);
+        snprintf(what, sizeof what, "%zu ASCII bytes", n);
+        m_check(&m, what);
+    }
+}
+
+/* Runs of mixed characters (2, 3 and 4 bytes back to back, with and
+ * without ASCII between them), then the same with one ill-formed piece. */
+static void test_cdc_utf8_mixed_runs(void)
+{
+    uint32_t seed = 12345;
+    for (int round = 0; round < 300; round++) {
+        struct model m = {.first_bad = SIZE_MAX};
+        size_t count = 1 + (size_t)round % 40,
+               bad_at = (size_t)round % 7 == 0 ? count / 2 : SIZE_MAX;
+        for (size_t i = 0; i < count && m.n < 400; i++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t r = (seed >> 16) % (NPIECES + 3);
+            if (i == bad_at)
+                m_piece(&m, &pieces[NVALID + (seed >> 8) % (NPIECES - NVALID)]);
+            else if (r >= NVALID)
+                m_ascii(&m, 'q', r - NVALID + 1);
+            else
+                m_piece(&m, &pieces[r]);
+        }
+        char what[40];
+        snprintf(what, sizeof what, "mixed run %d", round);
+        m_check(&m, what);
+    }
+}
+
 /* clang-format off */
 CU_TestInfo test_cdc_utf8_tests[] = {
     {"vectors", test_cdc_utf8_vectors},
     {"prefix_boundaries", test_cdc_utf8_prefix_boundaries},
     {"step", test_cdc_utf8_step},
+    {"piece_positions", test_cdc_utf8_piece_positions},
+    {"ascii_lengths", test_cdc_utf8_ascii_lengths},
+    {"mixed_runs", test_cdc_utf8_mixed_runs},
     CU_TEST_INFO_NULL,
 };
 /* clang-format on */

@@ -100,6 +100,16 @@ static const struct vrow rows[] = {
      "type=message bin=0100 quirks=eio-lenient-base64 | end"},
     {"n_invalid_utf8", T, "2:4\xff", 0, "error ERR_UTF8",
      "type=message text=\"\\xff\" quirks=invalid-utf8 | end"},
+    /* the length walk checks UTF-8 as it counts, word by word */
+    {"y_mixed_lengths", T, "12:4a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" "bcdefg", 0,
+     MSG("a\\xc3\\xa9\\xe2\\x82\\xac\\xf0\\x9f\\x98\\x80bcdefg") "end", NULL},
+    {"n_second_invalid", T, "2:4a4:4\xed\xa0\x80", 0, MSG("a") "error ERR_UTF8",
+     MSG("a") "type=message text=\"\\xed\\xa0\\x80\" quirks=invalid-utf8 | end"},
+    {"n_invalid_after_word", T, "11:4abcdefgh\xff\xfe", 0, "error ERR_UTF8",
+     "type=message text=\"abcdefgh\\xff\\xfe\" quirks=invalid-utf8 | end"},
+    {"n_truncated_at_end", T, "3:4a\xe2\x82", 0, "error ERR_UTF8",
+     "type=message text=\"a\\xe2\\x82\" quirks=invalid-utf8 | end"},
+    {"n_length_splits_pair", T, "2:4\xf0\x9f\x98\x80", 0, "error ERR_EIO_LENGTH", NULL},
 
     /* XHR2 binary: engine.io-protocol v3 example, corrected (erratum) */
     {"y_xhr2_spec", X, "\x00\x04\xff" "4\xe2\x82\xac" "\x01\x05\xff\x04\x01\x02\x03\x04", 15,

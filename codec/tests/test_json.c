@@ -7,6 +7,8 @@
 #include "codec/cdc_json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern CU_TestInfo test_json_tests[];
@@ -282,6 +284,69 @@ static void test_json_reader_garbage(void)
     }
 }
 
+/* Which error comes first when a text has several: the scan reports the
+ * first one in document order, whether UTF-8 or grammar (the UTF-8 of the
+ * whole text is checked up front only to skip work when it is fine).
+ * |at| marks the byte the error names; lax mode skips UTF-8 checks. */
+static void test_json_error_order(void)
+{
+    static const struct {
+        const char *in, *at, *why;
+        int strict, lax;
+    } r[] = {
+        {"[\"\xff\", tru]", "\xff", "invalid UTF-8 in string", CDC_ERR_UTF8, CDC_ERR_JSON},
+        {"[tru, \"\xff\"]", "tru", "unexpected character", CDC_ERR_JSON, CDC_ERR_JSON},
+        {"[\"a\"]\xff", "\xff", "trailing characters after JSON value", CDC_ERR_JSON, CDC_ERR_JSON},
+        {"[1,\xc3\xa9]", "\xc3", "digit expected", CDC_ERR_JSON, CDC_ERR_JSON},
+        {"{\"a\":\"\xed\xa0\x80\"}", "\xed", "invalid UTF-8 in string", CDC_ERR_UTF8, CDC_OK},
+        {"{\"\xe2\x82\":1}", "\xe2", "invalid UTF-8 in string", CDC_ERR_UTF8, CDC_OK},
+        {"[\"\xc3\xa9\",\"\xf0\x9f\x98\"]", "\xf0", "invalid UTF-8 in string", CDC_ERR_UTF8,
+         CDC_OK},
+        {"[\"\xc3\xa9\x80\"]", "\x80", "invalid UTF-8 in string", CDC_ERR_UTF8, CDC_OK},
+        {"[\"\x01\xff\"]", "\x01", "control character in string", CDC_ERR_JSON, CDC_ERR_JSON},
+        {"[\"\xff\x01\"]", "\xff", "invalid UTF-8 in string", CDC_ERR_UTF8, CDC_ERR_JSON},
+    };
+    for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+        const uint8_t *in = (const uint8_t *)r[i].in;
+        size_t n = strlen(r[i].in), at = (size_t)(strstr(r[i].in, r[i].at) - r[i].in);
+        struct cdc_diag d = {0, NULL};
+        TH_ASSERT_RC(r[i].in, r[i].strict, cdc_json_validate(in, n, 8, true, &d));
+        CU_ASSERT_EQUAL(d.off, at);
+        CU_ASSERT(d.why != NULL && strcmp(d.why, r[i].why) == 0);
+        TH_ASSERT_RC(r[i].in, r[i].lax, cdc_json_validate(in, n, 8, false, NULL));
+    }
+}
+
+/* Digit runs are skipped eight at a time: runs of 1-20 digits in the
+ * integer, fraction and exponent parts, each ended by every kind of byte
+ * at every offset of a word. */
+static void test_json_digit_runs(void)
+{
+    static const char *const ends[] = {"]", ",0]", "x]", ":]", "/]", "\xff]", " ]"};
+    static const char *const parts[] = {"", "0.", "1e", "-7.5E+"};
+    for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
+        for (size_t len = 1; len <= 20; len++)
+            for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+                char buf[64];
+                size_t k = (size_t)snprintf(buf, sizeof buf, "[%s", parts[p]);
+                for (size_t i = 0; i < len; i++)
+                    buf[k++] = (char)('1' + (i * 7) % 9);
+                size_t stop = k;
+                k += (size_t)snprintf(buf + k, sizeof buf - k, "%s", ends[e]);
+                struct cdc_diag d = {0, NULL};
+                int rc = cdc_json_validate((const uint8_t *)buf, k, 8, true, &d);
+                bool good = e < 2 || e == 6;
+                TH_ASSERT_RC(buf, good ? CDC_OK : CDC_ERR_JSON, rc);
+                CU_ASSERT(good || d.off == stop);
+                uint8_t *g = th_guard_copy(buf + 1, stop - 1);
+                struct cdc_span num = {g, stop - 1};
+                double v = 0;
+                CU_ASSERT_EQUAL(cdc_json_number_double(num, &v), CDC_OK);
+                CU_ASSERT(v == strtod(buf + 1, NULL));
+                th_guard_free(g, stop - 1);
+            }
+}
+
 CU_TestInfo test_json_tests[] = {
     {"test_json_vectors", test_json_vectors},
     {"test_json_utf8_lax", test_json_utf8_lax},
@@ -291,5 +356,7 @@ CU_TestInfo test_json_tests[] = {
     {"test_json_strings", test_json_strings},
     {"test_json_numbers", test_json_numbers},
     {"test_json_reader_garbage", test_json_reader_garbage},
+    {"test_json_error_order", test_json_error_order},
+    {"test_json_digit_runs", test_json_digit_runs},
     CU_TEST_INFO_NULL,
 };

@@ -66,6 +66,15 @@ struct sio_packet {
 int sio_packet_decode(const struct cdc_opts *o, const uint8_t *in, size_t len,
                       struct sio_packet *out, struct cdc_diag *diag);
 
+/* sio_packet_decode for text the caller already knows to be well-formed
+ * UTF-8, such as the data of a text message eio_packet_decode_text accepted
+ * in strict mode (or in compat mode without CDC_QUIRK_INVALID_UTF8): the
+ * UTF-8 checks are skipped, so the text is read once. On well-formed input
+ * the result is exactly sio_packet_decode's; on ill-formed input it is
+ * unspecified (but memory-safe). Returns as sio_packet_decode. */
+int sio_packet_decode_trusted_utf8(const struct cdc_opts *o, const uint8_t *in, size_t len,
+                                   struct sio_packet *out, struct cdc_diag *diag);
+
 /* Checks |p| against the same rules as the decoder in |o|'s mode. */
 int sio_packet_validate(const struct cdc_opts *o, const struct sio_packet *p,
                         struct cdc_diag *diag);
@@ -74,6 +83,16 @@ int sio_packet_validate(const struct cdc_opts *o, const struct sio_packet *p,
  * with a trailing comma when it is not "/". Returns CDC_OK, the validation
  * error, CDC_ERR_TOO_LARGE, CDC_ERR_NOMEM; |out| unchanged on failure. */
 int sio_packet_encode(const struct cdc_opts *o, const struct sio_packet *p, struct cdc_buf *out);
+
+/* sio_packet_encode without the validation, for a packet the caller knows
+ * to pass sio_packet_validate with |o|: typically one sio_packet_decode (or
+ * sio_binary_deconstruct) produced with the same options and nobody changed
+ * since. Only the type range and the span pointers are checked. The
+ * guarantee that decoding the output gives |p| back holds only when the
+ * caller's does. Returns CDC_OK, CDC_ERR_INVALID_ARG, CDC_ERR_TOO_LARGE,
+ * CDC_ERR_NOMEM; |out| unchanged on failure. */
+int sio_packet_encode_trusted(const struct cdc_opts *o, const struct sio_packet *p,
+                              struct cdc_buf *out);
 
 /* Result of deconstruction: up to |max_attachments| binaries. */
 struct sio_attachments {
