@@ -12,11 +12,6 @@
 
 #include "codec/cdc.h"
 
-/* Decodes one character of |p| (|n| > 0 bytes) as the WHATWG UTF-8 decoder
- * does. Sets |*cp| to the code point, or 0xFFFD for an invalid subpart, and
- * returns the bytes it consumed (1-4). */
-size_t cdc_utf8_step(const uint8_t *p, size_t n, uint32_t *cp);
-
 /* cdc_utf16_prefix that also sets |*valid| to whether the bytes of the
  * prefix it returns are well-formed UTF-8 (undefined on SIZE_MAX), so a
  * caller that needs both answers reads the bytes once. */

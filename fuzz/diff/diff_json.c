@@ -23,49 +23,6 @@
             return rc_;                                                                            \
     } while (0)
 
-/* Decodes one code point from |p| (WHATWG UTF-8 decoder, replacement mode);
- * returns the bytes consumed (>= 1). */
-static size_t utf8_next(const uint8_t *p, const uint8_t *end, uint32_t *cp)
-{
-    uint8_t c = p[0];
-    size_t need;
-    uint32_t v;
-    uint8_t lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        v = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        v = c & 0x0Fu;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        v = c & 0x07u;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    size_t i = 1;
-    for (; i <= need; i++) {
-        if (p + i >= end || p[i] < lo || p[i] > hi) {
-            *cp = 0xFFFD;
-            return i;
-        }
-        v = v << 6 | (p[i] & 0x3Fu);
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    *cp = v;
-    return i;
-}
-
 static int put_utf8(uint32_t cp, struct cdc_buf *out)
 {
     uint8_t u[4];
@@ -95,7 +52,7 @@ int df_utf8_normalize(const uint8_t *s, size_t n, struct cdc_buf *out)
 {
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += utf8_next(s + i, s + n, &cp);
+        i += cdc_utf8_step(s + i, n - i, &cp);
         CK(put_utf8(cp, out));
     }
     return CDC_OK;
@@ -170,7 +127,7 @@ static int raw_to_units(const uint8_t *s, size_t n, struct units *u)
 {
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += utf8_next(s + i, s + n, &cp);
+        i += cdc_utf8_step(s + i, n - i, &cp);
         CK(units_push(u, cp));
     }
     return CDC_OK;

@@ -205,6 +205,10 @@ int cdc_utf8_check(const uint8_t *in, size_t n, struct cdc_diag *diag);
  * the bytes as UTF-8 (each maximal invalid subsequence counts as one U+FFFD;
  * code points above U+FFFF count 2). Never fails. */
 size_t cdc_utf16_units(const uint8_t *in, size_t n);
+/* Decodes one character of |p| (|n| > 0 bytes) as the WHATWG UTF-8 decoder
+ * does. Sets |*cp| to the code point, or 0xFFFD for an invalid subpart, and
+ * returns the bytes it consumed (1-4). */
+size_t cdc_utf8_step(const uint8_t *p, size_t n, uint32_t *cp);
 /* Returns the byte length of the longest prefix of |in| that holds exactly
  * |units| UTF-16 code units, or SIZE_MAX when |in| holds fewer, or when the
  * boundary would split a surrogate pair. */
