@@ -78,6 +78,17 @@ static void reencode(const struct cdc_opts *o, enum eio_payload_kind kind, const
     int rc = eio_payload_encode(o, v, l->n, kind, &enc);
     FZ_CHECK(rc == CDC_OK || rc == CDC_ERR_TOO_LARGE || rc == CDC_ERR_INVALID_ARG,
              "re-encoding decoded packets failed");
+    bool well_formed = true; /* no packet's text needed the invalid-UTF-8 quirk */
+    for (size_t i = 0; i < l->n; i++)
+        well_formed = well_formed && !(v[i].quirks & CDC_QUIRK_INVALID_UTF8);
+    if (rc == CDC_OK && well_formed) {
+        struct cdc_buf t;
+        cdc_buf_init(&t, 16 * FZ_LIM_PAYLOAD + 1024, NULL);
+        FZ_CHECK(eio_payload_encode_trusted_utf8(o, v, l->n, kind, &t) == CDC_OK &&
+                     t.len == enc.len && memcmp(t.p, enc.p, enc.len) == 0,
+                 "trusted encoder differs on well-formed text");
+        cdc_buf_free(&t);
+    }
     if (rc == CDC_OK && enc.len <= o->lim.max_payload) {
         struct fz_pkts again;
         fz_pkts_init(&again);

@@ -17,6 +17,12 @@
  * caller that needs both answers reads the bytes once. */
 size_t cdc_utf16_prefix_valid(const uint8_t *in, size_t n, size_t units, bool *valid);
 
+/* cdc_utf16_units for bytes the caller knows to be well-formed UTF-8: a
+ * count of lead bytes (plus one per 4-byte lead), with no validation. On
+ * ill-formed input the count is not what a JS string would hold, but the
+ * call stays within |in|. |in| may be NULL when |n| is 0. */
+size_t cdc_utf16_units_trusted(const uint8_t *in, size_t n);
+
 /* How the lenient base64 decoder reads its input. */
 enum cdc_b64_src {
     CDC_B64_SRC_UTF8 = 0,  /* a JS string decoded from UTF-8 (eio text) */

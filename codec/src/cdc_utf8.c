@@ -207,6 +207,53 @@ static bool fast_scan(const uint8_t *in, size_t n, size_t *units)
     return u8_state(s) == U8_OK;
 }
 
+/* Flags, in the high bit of each byte of |w|, the bytes well-formed UTF-8
+ * adds a UTF-16 unit for beyond one per byte (4-byte leads, 11110xxx) in
+ * |*four|, and returns those it adds none for (continuations, 10xxxxxx).
+ * Every shifted bit tested lands in its own byte, so each flag is exact. */
+static inline uint64_t unit_flags(uint64_t w, uint64_t *four)
+{
+    uint64_t lead = w & (w << 1); /* 11xxxxxx */
+    *four = lead & (lead << 2) & SWAR_HIGHS;
+    return w & ~(w << 1) & SWAR_HIGHS;
+}
+
+/* Sum of the bytes of |acc| (each at most 255). */
+static inline size_t byte_sum(uint64_t acc)
+{
+    uint64_t pairs = (acc & 0x00FF00FF00FF00FFull) + ((acc >> 8) & 0x00FF00FF00FF00FFull);
+    return (size_t)((pairs * 0x0001000100010001ull) >> 48);
+}
+
+size_t cdc_utf16_units_trusted(const uint8_t *in, size_t n)
+{
+    /* units = bytes - continuations + 4-byte leads, counted per byte lane
+     * in |less| and |more| for at most 255 words, then summed. */
+    size_t i = 0, u = n;
+    while (n - i >= 8) {
+        size_t words = (n - i) / 8 < 255 ? (n - i) / 8 : 255;
+        uint64_t less = 0, more = 0;
+        for (size_t k = 0; k < words; k++, i += 8) {
+            uint64_t four, cont = unit_flags(swar_load(in + i), &four);
+            less += cont >> 7;
+            more += four >> 7;
+        }
+        u = u - byte_sum(less) + byte_sum(more);
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (i < n && n >= 8) {
+        /* The last word again, flags of the bytes already counted cleared:
+         * on little-endian targets they are the low ones. */
+        uint64_t four, cont = unit_flags(swar_load(in + n - 8), &four);
+        uint64_t keep = ~0ull << (8 * (8 - (n - i)));
+        return u - swar_count(cont & keep) + swar_count(four & keep);
+    }
+#endif
+    for (; i < n; i++)
+        u = u - ((in[i] & 0xC0) == 0x80) + (in[i] >= 0xF0);
+    return u;
+}
+
 /* Where |in| stops being UTF-8, sequence by sequence (exact offsets). */
 static int exact_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
 {

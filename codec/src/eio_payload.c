@@ -335,8 +335,9 @@ static uint8_t *decimal(uint64_t v, uint8_t tmp[20])
 }
 
 /* v3 text: "<UTF-16 units>:" then the polling form of the packet, with
- * one reservation for the whole segment. */
-static int encode_v3_text(const struct eio_packet *p, struct cdc_buf *out)
+ * one reservation for the whole segment. |trusted|: the text data is known
+ * to be well-formed UTF-8, so its units are counted without checking. */
+static int encode_v3_text(const struct eio_packet *p, bool trusted, struct cdc_buf *out)
 {
     if (!packet_ok(p))
         return CDC_ERR_INVALID_ARG;
@@ -351,7 +352,9 @@ static int encode_v3_text(const struct eio_packet *p, struct cdc_buf *out)
         body = 1 + p->data.len;
     }
     /* A JS string length: one unit per character of the body, as ASCII. */
-    size_t units = p->binary ? body : 1 + cdc_utf16_units(p->data.p, p->data.len);
+    size_t units = p->binary ? body
+                   : trusted ? 1 + cdc_utf16_units_trusted(p->data.p, p->data.len)
+                             : 1 + cdc_utf16_units(p->data.p, p->data.len);
     uint8_t tmp[20], *digits = decimal(units, tmp), *dst;
     size_t nd = (size_t)(tmp + 20 - digits);
     int rc = cdc_buf_reserve(out, nd + 1 + body, &dst);
@@ -396,17 +399,17 @@ static int encode_xhr2(const struct eio_packet *p, struct cdc_buf *out)
 }
 
 static int encode_one(const struct cdc_opts *o, const struct eio_packet *p, size_t i,
-                      enum eio_payload_kind kind, struct cdc_buf *out)
+                      enum eio_payload_kind kind, bool trusted, struct cdc_buf *out)
 {
     if (o->eio_version == 4) {
         int rc = i ? cdc_buf_append_byte(out, EIO_RS) : CDC_OK;
         return rc == CDC_OK ? eio_packet_encode(o, p, EIO_FRAMING_POLLING, out) : rc;
     }
-    return kind == EIO_PAYLOAD_TEXT ? encode_v3_text(p, out) : encode_xhr2(p, out);
+    return kind == EIO_PAYLOAD_TEXT ? encode_v3_text(p, trusted, out) : encode_xhr2(p, out);
 }
 
-int eio_payload_encode(const struct cdc_opts *o, const struct eio_packet *pkts, size_t n,
-                       enum eio_payload_kind kind, struct cdc_buf *out)
+static int encode_payload(const struct cdc_opts *o, const struct eio_packet *pkts, size_t n,
+                          enum eio_payload_kind kind, bool trusted, struct cdc_buf *out)
 {
     if (!eio_version_ok(o) || !pkts || !out || n == 0 ||
         (kind != EIO_PAYLOAD_TEXT && kind != EIO_PAYLOAD_BINARY) ||
@@ -415,8 +418,20 @@ int eio_payload_encode(const struct cdc_opts *o, const struct eio_packet *pkts, 
     size_t mark = out->len;
     int rc = CDC_OK;
     for (size_t i = 0; i < n && rc == CDC_OK; i++)
-        rc = encode_one(o, &pkts[i], i, kind, out);
+        rc = encode_one(o, &pkts[i], i, kind, trusted, out);
     if (rc != CDC_OK)
         out->len = mark;
     return rc;
+}
+
+int eio_payload_encode(const struct cdc_opts *o, const struct eio_packet *pkts, size_t n,
+                       enum eio_payload_kind kind, struct cdc_buf *out)
+{
+    return encode_payload(o, pkts, n, kind, false, out);
+}
+
+int eio_payload_encode_trusted_utf8(const struct cdc_opts *o, const struct eio_packet *pkts,
+                                    size_t n, enum eio_payload_kind kind, struct cdc_buf *out)
+{
+    return encode_payload(o, pkts, n, kind, true, out);
 }

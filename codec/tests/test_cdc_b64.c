@@ -329,11 +329,59 @@ static void test_cdc_b64_strict_paths(void)
     }
 }
 
+/* The encoder against the alphabet read one sextet at a time, on groups
+ * that use every twelve-bit half (both table positions) and on every
+ * length and alignment of a pseudo-random buffer. */
+static void slow_encode(const uint8_t *in, size_t n, char *out)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        out[k++] = abc[v >> 18];
+        out[k++] = abc[(v >> 12) & 63];
+        out[k++] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
+        out[k++] = i + 2 < n ? abc[v & 63] : '=';
+    }
+    out[k] = 0;
+}
+
+static void test_cdc_b64_encode_every_group(void)
+{
+    static uint8_t raw[3 * 4096 + 8];
+    static char want[sizeof raw / 3 * 4 + 16];
+    struct cdc_buf e;
+    cdc_buf_init(&e, sizeof want, NULL);
+    for (uint32_t i = 0; i < 4096; i++) {
+        uint32_t v = i << 12 | (i * 2654435761u >> 20);
+        raw[3 * i] = (uint8_t)(v >> 16);
+        raw[3 * i + 1] = (uint8_t)(v >> 8);
+        raw[3 * i + 2] = (uint8_t)v;
+    }
+    slow_encode(raw, 3 * 4096, want);
+    CU_ASSERT_FATAL(cdc_b64_encode(raw, 3 * 4096, &e) == CDC_OK);
+    TH_ASSERT_BYTES("every group", want, strlen(want), e.p, e.len);
+    for (size_t off = 0; off < 8; off++) {
+        for (size_t n = 0; n < 100; n++) {
+            cdc_buf_reset(&e);
+            slow_encode(raw + 1000 + off, n, want);
+            CU_ASSERT_FATAL(cdc_b64_encode(raw + 1000 + off, n, &e) == CDC_OK);
+            TH_ASSERT_BYTES("length", want, strlen(want), e.p, e.len);
+        }
+    }
+    cdc_buf_free(&e);
+}
+
 /* clang-format off */
 CU_TestInfo test_cdc_b64_tests[] = {
     {"vectors", test_cdc_b64_vectors},
     {"canonical_reencode", test_cdc_b64_canonical_reencode},
     {"round_trip", test_cdc_b64_round_trip},
+    {"encode_every_group", test_cdc_b64_encode_every_group},
     {"strict_diag_offsets", test_cdc_b64_strict_diag_offsets},
     {"output_limit", test_cdc_b64_output_limit},
     {"failing_allocations", test_cdc_b64_failing_allocations},

@@ -69,6 +69,10 @@ static void check_row(const struct u8row *r, const uint8_t *in)
     if (units != r->units)
         fprintf(stderr, "\n  %s: units %zu, want %zu\n", r->name, units, r->units);
     CU_ASSERT_EQUAL(units, r->units);
+    /* The trusted count agrees on well-formed input (and stays in bounds,
+     * which the guard-page copy checks, on the rest). */
+    size_t trusted = cdc_utf16_units_trusted(in, r->len);
+    CU_ASSERT(r->bad >= 0 || trusted == r->units);
     /* The whole input is the longest prefix with all its units. */
     CU_ASSERT_EQUAL(cdc_utf16_prefix(in, r->len, r->units), r->len);
     CU_ASSERT_EQUAL(cdc_utf16_prefix(in, r->len, r->units + 1), SIZE_MAX);
@@ -268,6 +272,8 @@ static void m_check_at(const struct model *m, const uint8_t *in, const char *wha
     if (units != total)
         fprintf(stderr, "\n  %s: %zu units, want %zu\n", what, units, total);
     CU_ASSERT_EQUAL(units, total);
+    size_t trusted = cdc_utf16_units_trusted(in, m->n);
+    CU_ASSERT(m->first_bad != SIZE_MAX || trusted == total);
     for (size_t u = 0; u <= total + 1; u++) {
         bool valid = false;
         size_t want = m_prefix(m, u);

@@ -273,6 +273,51 @@ static void test_eio_payload_v3_encode(void)
     cdc_buf_free(&w);
 }
 
+/* The trusted encoder: the same bytes for well-formed text of every length
+ * and alignment; on ill-formed text some length prefix, within bounds. */
+static void test_eio_payload_v3_encode_trusted(void)
+{
+    static const char *const pieces[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "~"};
+    static uint8_t text[256];
+    struct cdc_opts o = eio_th_opts(3, CDC_STRICT);
+    struct cdc_buf a, b;
+    cdc_buf_init(&a, 1 << 12, NULL);
+    cdc_buf_init(&b, 1 << 12, NULL);
+    uint32_t x = 12345;
+    for (size_t round = 0; round < 400; round++) {
+        size_t n = 0, want = round % 60;  /* characters */
+        uint8_t *base = text + round % 8; /* every alignment */
+        for (size_t c = 0; c < want; c++) {
+            x = x * 1103515245u + 12345u;
+            const char *pc = pieces[(x >> 16) % 5];
+            memcpy(base + n, pc, strlen(pc));
+            n += strlen(pc);
+        }
+        struct eio_packet pk = {EIO_MESSAGE, false, {base, n}, 0};
+        cdc_buf_reset(&a);
+        cdc_buf_reset(&b);
+        TH_ASSERT_RC("plain", CDC_OK, eio_payload_encode(&o, &pk, 1, EIO_PAYLOAD_TEXT, &a));
+        TH_ASSERT_RC("trusted", CDC_OK,
+                     eio_payload_encode_trusted_utf8(&o, &pk, 1, EIO_PAYLOAD_TEXT, &b));
+        TH_ASSERT_BYTES("trusted", a.p, a.len, b.p, b.len);
+    }
+    /* Ill-formed text: no promise on the prefix, but a packet and the data. */
+    struct eio_packet bad = {EIO_MESSAGE,
+                             false,
+                             {(const uint8_t *)"\xff\xfe\x80"
+                                               "abc\xe2",
+                              7},
+                             0};
+    cdc_buf_reset(&b);
+    TH_ASSERT_RC("ill-formed", CDC_OK,
+                 eio_payload_encode_trusted_utf8(&o, &bad, 1, EIO_PAYLOAD_TEXT, &b));
+    CU_ASSERT(b.len > 8 && memcmp(b.p + b.len - 7, bad.data.p, 7) == 0);
+    TH_ASSERT_RC("n == 0", CDC_ERR_INVALID_ARG,
+                 eio_payload_encode_trusted_utf8(&o, &bad, 0, EIO_PAYLOAD_TEXT, &b));
+    cdc_buf_free(&a);
+    cdc_buf_free(&b);
+}
+
 static void test_eio_payload_v3_encode_failing_allocations(void)
 {
     static uint8_t big[400];
@@ -309,6 +354,7 @@ CU_TestInfo test_eio_payload_v3_tests[] = {
     {"xhr2_framing_first", test_eio_payload_v3_xhr2_framing_first},
     {"max_payload", test_eio_payload_v3_max_payload},
     {"encode", test_eio_payload_v3_encode},
+    {"encode_trusted", test_eio_payload_v3_encode_trusted},
     {"encode_failing_allocations", test_eio_payload_v3_encode_failing_allocations},
     CU_TEST_INFO_NULL,
 };

@@ -109,6 +109,16 @@ int eio_payload_next(struct eio_payload_iter *it, struct cdc_buf *scratch, struc
 int eio_payload_encode(const struct cdc_opts *o, const struct eio_packet *pkts, size_t n,
                        enum eio_payload_kind kind, struct cdc_buf *out);
 
+/* eio_payload_encode for packets whose text data the caller knows to be
+ * well-formed UTF-8, such as those eio_payload_next returned in strict mode
+ * (or in compat mode without CDC_QUIRK_INVALID_UTF8): the v3 text form then
+ * counts UTF-16 units without checking the UTF-8 on the way. On well-formed
+ * text the output is exactly eio_payload_encode's; on ill-formed text a v3
+ * length prefix is unspecified (but the call is memory-safe). v4 and XHR2
+ * payloads carry no such count and are encoded as by eio_payload_encode. */
+int eio_payload_encode_trusted_utf8(const struct cdc_opts *o, const struct eio_packet *pkts,
+                                    size_t n, enum eio_payload_kind kind, struct cdc_buf *out);
+
 /* Handshake (the data of the open packet). */
 enum eio_upgrade_bits {
     EIO_UPGRADE_WEBSOCKET = 1u << 0,
