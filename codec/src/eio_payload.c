@@ -62,6 +62,7 @@ static int next_v4(struct eio_payload_iter *it, struct eio_dec *d, struct eio_pa
     it->pos = sep ? end + 1 : it->len;
     it->done = !sep;
     d->base = start;
+    d->utf8_known = it->utf8;
     int rc = eio_text_decode(d, it->in + start, end - start, out);
     return rc == CDC_OK ? 1 : rc;
 }
@@ -267,6 +268,7 @@ void eio_payload_iter_init(struct eio_payload_iter *it, const struct cdc_opts *o
     it->kind = kind;
     it->err = 0;
     it->done = false;
+    it->utf8 = false;
     it->quirks = 0;
 }
 
@@ -291,6 +293,11 @@ static int payload_start(struct eio_payload_iter *it, const struct eio_dec *d)
         }
         return eio_fail(d, 0, CDC_ERR_EIO_EMPTY, "empty payload");
     }
+    /* A v4 body is checked for UTF-8 once as a whole, so its packets need
+     * not be: 0x1E is ASCII, so each part of well-formed text is too. When
+     * the check fails, each packet's own check finds the culprit. */
+    if (o->eio_version == 4)
+        it->utf8 = cdc_utf8_check(it->in, it->len, NULL) == CDC_OK;
     int rc = it->kind == EIO_PAYLOAD_BINARY ? xhr2_prescan(it, d) : CDC_OK;
     return rc == CDC_OK ? 1 : rc;
 }

@@ -85,6 +85,7 @@ struct eio_payload_iter {
     enum eio_payload_kind kind;
     int err; /* sticky error, 0 while fine */
     bool done;
+    bool utf8;       /* v4 text: the whole body is well-formed UTF-8 (checked once) */
     uint32_t quirks; /* every quirk accepted so far, skipped segments included */
 };
 
