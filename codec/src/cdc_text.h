@@ -23,6 +23,13 @@ size_t cdc_utf16_prefix_valid(const uint8_t *in, size_t n, size_t units, bool *v
  * call stays within |in|. |in| may be NULL when |n| is 0. */
 size_t cdc_utf16_units_trusted(const uint8_t *in, size_t n);
 
+/* The whole-text scan behind cdc_utf8_check and cdc_utf16_units: returns
+ * true when |in| is well-formed UTF-8, and then its UTF-16 units in
+ * |*units|. It runs 32 bytes at a time where the processor has AVX2 and
+ * a word at a time elsewhere; |portable| forces the word-at-a-time scan,
+ * so the tests can hold both to the same answers. */
+bool cdc_utf8_scan(const uint8_t *in, size_t n, size_t *units, bool portable);
+
 /* How the lenient base64 decoder reads its input. */
 enum cdc_b64_src {
     CDC_B64_SRC_UTF8 = 0,  /* a JS string decoded from UTF-8 (eio text) */

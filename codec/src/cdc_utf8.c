@@ -12,7 +12,8 @@
  * Nothing here allocates or fails on bad input except cdc_utf8_check, whose
  * job is to say where the input stops being UTF-8.
  *
- * Speed: text is read a 64-bit word at a time. An ASCII word costs a test;
+ * Speed: text is read a 64-bit word at a time (32 bytes at a time with AVX2,
+ * see avx2_scan). An ASCII word costs a test;
  * a word with non-ASCII bytes goes through a small branch-free automaton
  * (the length of each sequence never steers the code). On well-formed
  * input a character's UTF-16 length follows from its bytes (a 4-byte
@@ -28,6 +29,8 @@
 #include "cdc_swar.h"
 #include "cdc_text.h"
 #include "cdc_utf8_seq.h"
+
+#include <string.h>
 
 /* WHATWG "UTF-8 decoder": the lead byte fixes the count of continuation
  * bytes and the allowed range of the first one (this excludes overlongs,
@@ -207,6 +210,131 @@ static bool fast_scan(const uint8_t *in, size_t n, size_t *units)
     return u8_state(s) == U8_OK;
 }
 
+/*
+ * Thirty-two bytes at a time on x86-64 processors with AVX2, chosen at run
+ * time (the code is compiled for it separately; other targets and older
+ * processors use fast_scan). Written with the GCC/Clang vector extensions.
+ *
+ * Well-formed UTF-8 as rules on each byte b and the three before it (p1,
+ * p2, p3):
+ *  - b is a continuation (80-BF) exactly when p1 is a lead (>= C0), p2 a
+ *    3- or 4-byte lead (>= E0) or p3 a 4-byte lead (>= F0);
+ *  - C0, C1 and F5-FF never occur;
+ *  - after E0 the next byte is >= A0, after ED <= 9F, after F0 >= 90, after
+ *    F4 <= 8F (no overlongs, surrogates or values above U+10FFFF);
+ *  - the text does not end inside a sequence.
+ * These are the rules of cdc_utf8_seq.h and of the automaton, checked for
+ * 32 bytes at once with no branch on the bytes. Lanes are signed bytes,
+ * and x ^ 0x80 turns unsigned order into signed order, so each test is one
+ * signed comparison.
+ */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target)
+#define CDC_UTF8_AVX2 1
+#endif
+#endif
+
+#ifdef CDC_UTF8_AVX2
+typedef int8_t i8x32 __attribute__((vector_size(32)));
+typedef uint8_t u8x32 __attribute__((vector_size(32))); /* per-lane counts, up to 255 */
+typedef uint64_t u64x4 __attribute__((vector_size(32)));
+
+#define S8(x) ((int8_t)((x)-256)) /* byte 0x80-0xFF as a signed lane value */
+#define AVX2 __attribute__((target("avx2")))
+
+static inline AVX2 i8x32 v_load(const uint8_t *p)
+{
+    i8x32 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* One block at |q| (q[-3..-1] readable, read as overlapping loads): ORs
+ * the lanes that break a rule into |*err|; counts continuations and 4-byte
+ * leads per lane. */
+static inline AVX2 void v_block(const uint8_t *q, i8x32 *err, u8x32 *conts, u8x32 *fours)
+{
+    i8x32 b = v_load(q), p1 = v_load(q - 1), p2 = v_load(q - 2), p3 = v_load(q - 3);
+    i8x32 due = ((p1 ^ S8(0x80)) > 0x3F) | ((p2 ^ S8(0x80)) > 0x5F) | ((p3 ^ S8(0x80)) > 0x6F);
+    u64x4 high = (u64x4)(b < 0);
+    if ((high[0] | high[1] | high[2] | high[3]) == 0) {
+        *err |= due; /* ASCII: fine unless a sequence was left open */
+        return;
+    }
+    i8x32 ub = b ^ S8(0x80);   /* unsigned b - 0x80, as a signed lane */
+    i8x32 cont = b < S8(0xC0); /* signed: exactly 80-BF */
+    i8x32 e = cont ^ due;
+    e |= ((b & S8(0xFE)) == S8(0xC0)) | (ub > 0x74); /* C0, C1, F5-FF */
+    /* Where b is no continuation the lines above flagged it already, so
+     * these range tests (on raw b) need to be right for 80-BF only. */
+    e |= ((p1 == S8(0xE0)) & (b < S8(0xA0))) | ((p1 == S8(0xED)) & (b > S8(0x9F)));
+    e |= ((p1 == S8(0xF0)) & (b < S8(0x90))) | ((p1 == S8(0xF4)) & (b > S8(0x8F)));
+    *err |= e;
+    *conts -= (u8x32)cont;        /* a true lane is all ones: adds 1 */
+    *fours -= (u8x32)(ub > 0x6F); /* F0-FF */
+}
+
+/* Sum of the 32 byte lanes of |v| read as unsigned (each at most 255). */
+static inline AVX2 size_t v_sum(u8x32 v)
+{
+    u64x4 w = (u64x4)v;
+    size_t sum = 0;
+    for (int k = 0; k < 4; k++) {
+        uint64_t pairs = (w[k] & 0x00FF00FF00FF00FFull) + ((w[k] >> 8) & 0x00FF00FF00FF00FFull);
+        sum += (size_t)((pairs * 0x0001000100010001ull) >> 48);
+    }
+    return sum;
+}
+
+/* v_load(keep_tail + k) keeps the last |k| lanes (lane j reads keep_tail[k + j]). */
+static const uint8_t keep_tail[64] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
+/* fast_scan's contract for texts of 35 bytes or more. The first three bytes
+ * go through the automaton (their rules only involve each other); every
+ * block from offset 3 on is read in place with its real context; the last
+ * block is the text's final 32 bytes, overlapping the one before: checking
+ * bytes twice is harmless, and the overlap is masked out of the counts.
+ * Lane counts are summed at least every 255 blocks. */
+static AVX2 bool avx2_scan(const uint8_t *in, size_t n, size_t *units)
+{
+    uint64_t s = u8_step(u8_step(u8_step(U8_OK, in[0]), in[1]), in[2]);
+    if (u8_state(s) == U8_ERR)
+        return false;
+    size_t less = 0, more = 0, i = 3;
+    for (size_t k = 0; k < 3; k++) {
+        less += (in[k] & 0xC0) == 0x80;
+        more += in[k] >= 0xF0;
+    }
+    i8x32 err = {0};
+    u8x32 conts = {0}, fours = {0};
+    while (n - i > 32) {
+        size_t stop = n - i > 32 * 255 ? i + 32 * 255 : n - 32;
+        for (; i < stop; i += 32)
+            v_block(in + i, &err, &conts, &fours);
+        less += v_sum(conts);
+        more += v_sum(fours);
+        conts = fours = (u8x32){0};
+    }
+    /* The final 32 bytes; the lanes before |i| were counted already. */
+    u8x32 keep = (u8x32)v_load(keep_tail + (n - i));
+    v_block(in + n - 32, &err, &conts, &fours);
+    less += v_sum(conts & keep);
+    more += v_sum(fours & keep);
+    if (in[n - 1] >= 0xC0 || in[n - 2] >= 0xE0 || in[n - 3] >= 0xF0)
+        return false; /* the text ends inside a sequence */
+    u64x4 any = (u64x4)err;
+    *units = n - less + more;
+    return (any[0] | any[1] | any[2] | any[3]) == 0;
+}
+#undef AVX2
+#undef S8
+#endif
+
 /* Flags, in the high bit of each byte of |w|, the bytes well-formed UTF-8
  * adds a UTF-16 unit for beyond one per byte (4-byte leads, 11110xxx) in
  * |*four|, and returns those it adds none for (continuations, 10xxxxxx).
@@ -254,6 +382,25 @@ size_t cdc_utf16_units_trusted(const uint8_t *in, size_t n)
     return u;
 }
 
+bool cdc_utf8_scan(const uint8_t *in, size_t n, size_t *units, bool portable)
+{
+    if (n == 0) {
+        *units = 0;
+        return true; /* |in| may be NULL */
+    }
+#ifdef CDC_UTF8_AVX2
+    if (!portable && n >= 35 && __builtin_cpu_supports("avx2"))
+        return avx2_scan(in, n, units);
+#endif
+    (void)portable;
+    return fast_scan(in, n, units);
+}
+
+static bool text_scan(const uint8_t *in, size_t n, size_t *units)
+{
+    return cdc_utf8_scan(in, n, units, false);
+}
+
 /* Where |in| stops being UTF-8, sequence by sequence (exact offsets). */
 static int exact_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
 {
@@ -280,7 +427,7 @@ int cdc_utf8_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
     size_t units;
     if (n == 0)
         return CDC_OK; /* |in| may be NULL: no pointer arithmetic on it */
-    if (fast_scan(in, n, &units))
+    if (text_scan(in, n, &units))
         return CDC_OK;
     return exact_check(in, n, diag);
 }
@@ -308,7 +455,7 @@ size_t cdc_utf16_units(const uint8_t *in, size_t n)
     bool valid = true;
     if (n == 0)
         return 0; /* |in| may be NULL */
-    if (fast_scan(in, n, &units))
+    if (text_scan(in, n, &units))
         return units;
     /* Ill-formed somewhere: character by character, as the decoder reads. */
     const uint8_t *p = in, *end = in + n;

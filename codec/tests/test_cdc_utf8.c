@@ -203,11 +203,15 @@ static const struct piece pieces[] = {
     {"lone continuation", "\x80", 1, 1, {1}, {1}, false},
     {"overlong C0", "\xc0\xaf", 2, 2, {1, 1}, {1, 1}, false},
     {"overlong E0", "\xe0\x80\xaf", 3, 3, {1, 1, 1}, {1, 1, 1}, false},
+    {"overlong E0 highest", "\xe0\x9f\xbf", 3, 3, {1, 1, 1}, {1, 1, 1}, false},
     {"overlong F0", "\xf0\x8f\xbf\xbf", 4, 4, {1, 1, 1, 1}, {1, 1, 1, 1}, false},
     {"surrogate", "\xed\xa0\x80", 3, 3, {1, 1, 1}, {1, 1, 1}, false},
     {"above U+10FFFF", "\xf4\x90\x80\x80", 4, 4, {1, 1, 1, 1}, {1, 1, 1, 1}, false},
     {"F5", "\xf5", 1, 1, {1}, {1}, false},
     {"FF", "\xff", 1, 1, {1}, {1}, false},
+    {"F5 as a 4-byte lead", "\xf5\x80\x80\x80", 4, 4, {1, 1, 1, 1}, {1, 1, 1, 1}, false},
+    {"FF with continuations", "\xff\xbf\xbf\xbf", 4, 4, {1, 1, 1, 1}, {1, 1, 1, 1}, false},
+    {"C1 as a 2-byte lead", "\xc1\xbf", 2, 2, {1, 1}, {1, 1}, false},
     {"truncated 3-byte", "\xe2\x82", 2, 1, {2}, {1}, false},
     {"truncated 4-byte", "\xf0\x9f\x98", 3, 1, {3}, {1}, false},
 };
@@ -274,6 +278,15 @@ static void m_check_at(const struct model *m, const uint8_t *in, const char *wha
     CU_ASSERT_EQUAL(units, total);
     size_t trusted = cdc_utf16_units_trusted(in, m->n);
     CU_ASSERT(m->first_bad != SIZE_MAX || trusted == total);
+    /* Both whole-text scans (vector where the processor has one, words). */
+    for (int portable = 0; portable < 2; portable++) {
+        size_t su = SIZE_MAX;
+        bool ok = cdc_utf8_scan(in, m->n, &su, portable);
+        if (ok != (m->first_bad == SIZE_MAX) || (ok && su != total))
+            fprintf(stderr, "\n  %s: scan(portable=%d) says %d, %zu units\n", what, portable, ok,
+                    su);
+        CU_ASSERT(ok == (m->first_bad == SIZE_MAX) && (!ok || su == total));
+    }
     for (size_t u = 0; u <= total + 1; u++) {
         bool valid = false;
         size_t want = m_prefix(m, u);
@@ -297,15 +310,16 @@ static void m_check(const struct model *m, const char *what)
     th_guard_free(g, m->n);
 }
 
-/* Every piece after 0-17 ASCII bytes (every offset in a word, twice) and
- * before 0, 1, 7, 8 or 9 more: lengths on both sides of each word edge. */
+/* Every piece after 0-69 ASCII bytes (every offset in a word and in a
+ * 32-byte block, twice) and before 0, 1, 7, 8, 9, 31, 32 or 33 more:
+ * lengths on both sides of each word and block edge. */
 static void test_cdc_utf8_piece_positions(void)
 {
-    static const size_t posts[] = {0, 1, 7, 8, 9};
+    static const size_t posts[] = {0, 1, 7, 8, 9, 31, 32, 33};
     for (size_t k = 0; k < NPIECES; k++)
         CU_ASSERT_EQUAL(pieces[k].valid, k < NVALID);
     for (size_t k = 0; k < NPIECES; k++)
-        for (size_t pre = 0; pre < 18; pre++)
+        for (size_t pre = 0; pre < 70; pre++)
             for (size_t j = 0; j < sizeof(posts) / sizeof(posts[0]); j++) {
                 struct model m = {.first_bad = SIZE_MAX};
                 char what[96];
@@ -354,6 +368,54 @@ static void test_cdc_utf8_mixed_runs(void)
     }
 }
 
+/* Texts longer than the vector scan's 255-block count (8 KB), well-formed
+ * and with one ill-formed piece placed at block edges, around the count's
+ * flush and at the end: the error offset, the validity and the units must
+ * agree with the pieces, through both scans. */
+static void test_cdc_utf8_long_texts(void)
+{
+    enum { N = 20000 };
+    static uint8_t text[N + 8];
+    static const size_t bad_at[] = {SIZE_MAX, 0, 3, 31, 34, 35, 8163, 8164, 8200, 16000};
+    for (size_t t = 0; t < sizeof bad_at / sizeof bad_at[0] + 4; t++) {
+        size_t n = 0, units = 0, first_bad = SIZE_MAX, want_bad = SIZE_MAX;
+        uint32_t seed = 777u + (uint32_t)t;
+        if (t < sizeof bad_at / sizeof bad_at[0])
+            want_bad = bad_at[t];
+        else /* near the end: the last piece, or in the final block */
+            want_bad = N - 4 - (t - sizeof bad_at / sizeof bad_at[0]) * 9;
+        while (n < N - 4) {
+            seed = seed * 1103515245u + 12345u;
+            const struct piece *p = &pieces[(seed >> 16) % NVALID];
+            size_t ascii = (seed >> 8) % 3;
+            if (first_bad == SIZE_MAX && n >= want_bad) {
+                p = &pieces[NVALID + (seed >> 4) % (NPIECES - NVALID)];
+                first_bad = n;
+                ascii = 0;
+            }
+            if (n + p->len + ascii > N)
+                break;
+            memcpy(text + n, p->bytes, p->len);
+            n += p->len;
+            for (size_t c = 0; c < p->nchars; c++)
+                units += p->cunits[c];
+            for (size_t a = 0; a < ascii; a++, units++)
+                text[n++] = 'x';
+        }
+        struct cdc_diag d = {0, NULL};
+        int rc = cdc_utf8_check(text, n, &d);
+        CU_ASSERT_EQUAL(rc, first_bad == SIZE_MAX ? CDC_OK : CDC_ERR_UTF8);
+        CU_ASSERT(rc == CDC_OK || d.off == first_bad);
+        CU_ASSERT_EQUAL(cdc_utf16_units(text, n), units);
+        for (int portable = 0; portable < 2; portable++) {
+            size_t su = SIZE_MAX;
+            bool ok = cdc_utf8_scan(text, n, &su, portable);
+            CU_ASSERT_EQUAL(ok, first_bad == SIZE_MAX);
+            CU_ASSERT(!ok || su == units);
+        }
+    }
+}
+
 /* clang-format off */
 CU_TestInfo test_cdc_utf8_tests[] = {
     {"vectors", test_cdc_utf8_vectors},
@@ -362,6 +424,7 @@ CU_TestInfo test_cdc_utf8_tests[] = {
     {"piece_positions", test_cdc_utf8_piece_positions},
     {"ascii_lengths", test_cdc_utf8_ascii_lengths},
     {"mixed_runs", test_cdc_utf8_mixed_runs},
+    {"long_texts", test_cdc_utf8_long_texts},
     CU_TEST_INFO_NULL,
 };
 /* clang-format on */
