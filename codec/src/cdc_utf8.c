@@ -169,13 +169,30 @@ static inline unsigned u8_state(uint64_t s)
     return (unsigned)(s & 63);
 }
 
+/* Flags, in the high bit of each byte of |w|, the bytes well-formed UTF-8
+ * adds a UTF-16 unit for beyond one per byte (4-byte leads, 11110xxx) in
+ * |*four|, and returns those it adds none for (continuations, 10xxxxxx).
+ * Every shifted bit tested lands in its own byte, so each flag is exact. */
+static inline uint64_t unit_flags(uint64_t w, uint64_t *four)
+{
+    uint64_t lead = w & (w << 1); /* 11xxxxxx */
+    *four = lead & (lead << 2) & SWAR_HIGHS;
+    return w & ~(w << 1) & SWAR_HIGHS;
+}
+
+/* Sum of the bytes of |acc| (each at most 255). */
+static inline size_t byte_sum(uint64_t acc)
+{
+    uint64_t pairs = (acc & 0x00FF00FF00FF00FFull) + ((acc >> 8) & 0x00FF00FF00FF00FFull);
+    return (size_t)((pairs * 0x0001000100010001ull) >> 48);
+}
+
 /* UTF-16 units that the lead bytes of word |w| start, valid only on
  * well-formed input: one per byte that is not 10xxxxxx, plus one per
  * 4-byte lead (11110xxx), whose code point needs a surrogate pair. */
 static inline size_t word_units(uint64_t w)
 {
-    uint64_t cont = w & ~(w << 1) & SWAR_HIGHS;
-    uint64_t four = w & (w << 1) & (w << 2) & (w << 3) & SWAR_HIGHS;
+    uint64_t four, cont = unit_flags(w, &four);
     return 8 - swar_count(cont) + swar_count(four);
 }
 
@@ -278,12 +295,7 @@ static inline AVX2 void v_block(const uint8_t *q, i8x32 *err, u8x32 *conts, u8x3
 static inline AVX2 size_t v_sum(u8x32 v)
 {
     u64x4 w = (u64x4)v;
-    size_t sum = 0;
-    for (int k = 0; k < 4; k++) {
-        uint64_t pairs = (w[k] & 0x00FF00FF00FF00FFull) + ((w[k] >> 8) & 0x00FF00FF00FF00FFull);
-        sum += (size_t)((pairs * 0x0001000100010001ull) >> 48);
-    }
-    return sum;
+    return byte_sum(w[0]) + byte_sum(w[1]) + byte_sum(w[2]) + byte_sum(w[3]);
 }
 
 /* v_load(keep_tail + k) keeps the last |k| lanes (lane j reads keep_tail[k + j]). */
@@ -305,11 +317,8 @@ static AVX2 bool avx2_scan(const uint8_t *in, size_t n, size_t *units)
     uint64_t s = u8_step(u8_step(u8_step(U8_OK, in[0]), in[1]), in[2]);
     if (u8_state(s) == U8_ERR)
         return false;
+    size_t head = byte_units(in[0]) + byte_units(in[1]) + byte_units(in[2]);
     size_t less = 0, more = 0, i = 3;
-    for (size_t k = 0; k < 3; k++) {
-        less += (in[k] & 0xC0) == 0x80;
-        more += in[k] >= 0xF0;
-    }
     i8x32 err = {0};
     u8x32 conts = {0}, fours = {0};
     while (n - i > 32) {
@@ -328,57 +337,41 @@ static AVX2 bool avx2_scan(const uint8_t *in, size_t n, size_t *units)
     if (in[n - 1] >= 0xC0 || in[n - 2] >= 0xE0 || in[n - 3] >= 0xF0)
         return false; /* the text ends inside a sequence */
     u64x4 any = (u64x4)err;
-    *units = n - less + more;
+    *units = head + (n - 3) - less + more;
     return (any[0] | any[1] | any[2] | any[3]) == 0;
 }
 #undef AVX2
 #undef S8
 #endif
 
-/* Flags, in the high bit of each byte of |w|, the bytes well-formed UTF-8
- * adds a UTF-16 unit for beyond one per byte (4-byte leads, 11110xxx) in
- * |*four|, and returns those it adds none for (continuations, 10xxxxxx).
- * Every shifted bit tested lands in its own byte, so each flag is exact. */
-static inline uint64_t unit_flags(uint64_t w, uint64_t *four)
-{
-    uint64_t lead = w & (w << 1); /* 11xxxxxx */
-    *four = lead & (lead << 2) & SWAR_HIGHS;
-    return w & ~(w << 1) & SWAR_HIGHS;
-}
-
-/* Sum of the bytes of |acc| (each at most 255). */
-static inline size_t byte_sum(uint64_t acc)
-{
-    uint64_t pairs = (acc & 0x00FF00FF00FF00FFull) + ((acc >> 8) & 0x00FF00FF00FF00FFull);
-    return (size_t)((pairs * 0x0001000100010001ull) >> 48);
-}
-
 size_t cdc_utf16_units_trusted(const uint8_t *in, size_t n)
 {
-    /* units = bytes - continuations + 4-byte leads, counted per byte lane
-     * in |less| and |more| for at most 255 words, then summed. */
-    size_t i = 0, u = n;
+    /* Whole words: bytes - continuations + 4-byte leads, counted per byte
+     * lane in |less| and |more| for at most 255 words, then summed. */
+    size_t i = 0, less = 0, more = 0;
     while (n - i >= 8) {
         size_t words = (n - i) / 8 < 255 ? (n - i) / 8 : 255;
-        uint64_t less = 0, more = 0;
+        uint64_t lanes_less = 0, lanes_more = 0;
         for (size_t k = 0; k < words; k++, i += 8) {
             uint64_t four, cont = unit_flags(swar_load(in + i), &four);
-            less += cont >> 7;
-            more += four >> 7;
+            lanes_less += cont >> 7;
+            lanes_more += four >> 7;
         }
-        u = u - byte_sum(less) + byte_sum(more);
+        less += byte_sum(lanes_less);
+        more += byte_sum(lanes_more);
     }
+    size_t u = i - less + more;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (i < n && n >= 8) {
         /* The last word again, flags of the bytes already counted cleared:
          * on little-endian targets they are the low ones. */
         uint64_t four, cont = unit_flags(swar_load(in + n - 8), &four);
         uint64_t keep = ~0ull << (8 * (8 - (n - i)));
-        return u - swar_count(cont & keep) + swar_count(four & keep);
+        return u + (n - i) - swar_count(cont & keep) + swar_count(four & keep);
     }
 #endif
     for (; i < n; i++)
-        u = u - ((in[i] & 0xC0) == 0x80) + (in[i] >= 0xF0);
+        u += byte_units(in[i]);
     return u;
 }
 
@@ -394,11 +387,6 @@ bool cdc_utf8_scan(const uint8_t *in, size_t n, size_t *units, bool portable)
 #endif
     (void)portable;
     return fast_scan(in, n, units);
-}
-
-static bool text_scan(const uint8_t *in, size_t n, size_t *units)
-{
-    return cdc_utf8_scan(in, n, units, false);
 }
 
 /* Where |in| stops being UTF-8, sequence by sequence (exact offsets). */
@@ -427,7 +415,7 @@ int cdc_utf8_check(const uint8_t *in, size_t n, struct cdc_diag *diag)
     size_t units;
     if (n == 0)
         return CDC_OK; /* |in| may be NULL: no pointer arithmetic on it */
-    if (text_scan(in, n, &units))
+    if (cdc_utf8_scan(in, n, &units, false))
         return CDC_OK;
     return exact_check(in, n, diag);
 }
@@ -455,7 +443,7 @@ size_t cdc_utf16_units(const uint8_t *in, size_t n)
     bool valid = true;
     if (n == 0)
         return 0; /* |in| may be NULL */
-    if (text_scan(in, n, &units))
+    if (cdc_utf8_scan(in, n, &units, false))
         return units;
     /* Ill-formed somewhere: character by character, as the decoder reads. */
     const uint8_t *p = in, *end = in + n;

@@ -88,7 +88,7 @@ static int check_text(const struct eio_dec *d, const uint8_t *in, size_t n, uint
     bool surrogate = false;
     size_t bad = 0;
     if (d->utf8_known && d->src != EIO_SRC_XHR2)
-        return CDC_OK; /* checked by the framing code (v3 lengths) */
+        return CDC_OK; /* checked by the framing code (v3 lengths, a v4 body) */
     if (d->src == EIO_SRC_XHR2) {
         if (xhr2_utf8(in, n, &surrogate, &bad) != CDC_OK)
             return eio_fail(d, bad, CDC_ERR_UTF8, "invalid UTF-8 in an XHR2 string packet");

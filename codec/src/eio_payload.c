@@ -296,8 +296,9 @@ static int payload_start(struct eio_payload_iter *it, const struct eio_dec *d)
     /* A v4 body is checked for UTF-8 once as a whole, so its packets need
      * not be: 0x1E is ASCII, so each part of well-formed text is too. When
      * the check fails, each packet's own check finds the culprit. */
+    size_t units;
     if (o->eio_version == 4)
-        it->utf8 = cdc_utf8_check(it->in, it->len, NULL) == CDC_OK;
+        it->utf8 = cdc_utf8_scan(it->in, it->len, &units, false);
     int rc = it->kind == EIO_PAYLOAD_BINARY ? xhr2_prescan(it, d) : CDC_OK;
     return rc == CDC_OK ? 1 : rc;
 }
