@@ -36,6 +36,16 @@ int eio_th_collect(const struct cdc_opts *o, const uint8_t *in, size_t len,
 
 /* Checks encode(decode(w)) == w for a payload the decoder accepts, and
  * that decoding the encoding gives the same packets. */
+/* eio_payload_encode with its arguments in one place, for
+ * th_failing_appends. */
+struct eio_th_payload_call {
+    const struct cdc_opts *o;
+    const struct eio_packet *pkts;
+    size_t n;
+    enum eio_payload_kind kind;
+};
+int eio_th_encode_payload(void *ctx, struct cdc_buf *b);
+
 void eio_th_reencode(const char *what, const struct cdc_opts *o, const uint8_t *in, size_t len,
                      enum eio_payload_kind kind);
 

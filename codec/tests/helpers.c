@@ -115,6 +115,28 @@ void th_failmem_init(struct th_failmem *fm, long fail_at)
     fm->live = 0;
 }
 
+long th_failing_appends(th_append_fn fn, void *ctx, size_t max)
+{
+    long n = 0;
+    for (;; n++) {
+        struct th_failmem fm;
+        struct cdc_buf b;
+        th_failmem_init(&fm, n);
+        cdc_buf_init(&b, max, &fm.mem);
+        int rc = cdc_buf_append_str(&b, "keep");
+        if (rc == CDC_OK)
+            rc = fn(ctx, &b);
+        if (rc != CDC_OK) {
+            TH_ASSERT_RC("failing allocation", CDC_ERR_NOMEM, rc);
+            CU_ASSERT(n == 0 || th_bytes_eq("kept", "keep", 4, b.p, b.len));
+        }
+        cdc_buf_free(&b);
+        CU_ASSERT_EQUAL(fm.live, 0);
+        if (rc == CDC_OK)
+            return n;
+    }
+}
+
 int th_run(CU_SuiteInfo *suites, int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)

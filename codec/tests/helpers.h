@@ -36,6 +36,15 @@ struct th_failmem {
 };
 void th_failmem_init(struct th_failmem *fm, long fail_at);
 
+/* A call that appends to |b|; returns its cdc_err. */
+typedef int (*th_append_fn)(void *ctx, struct cdc_buf *b);
+
+/* Runs |fn| on a buffer (size limit |max|) that already holds "keep", with
+ * the 0th, 1st, 2nd ... allocation failing in turn until the call succeeds.
+ * Asserts that every failure is CDC_ERR_NOMEM, leaves "keep" as it was and
+ * leaks nothing. Returns how many allocations failed before the success. */
+long th_failing_appends(th_append_fn fn, void *ctx, size_t max);
+
 /* Writes |n| bytes of |p| escaped (C style) into |out| (size |cap|). */
 void th_escape(const void *p, size_t n, char *out, size_t cap);
 

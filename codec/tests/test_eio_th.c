@@ -129,6 +129,12 @@ int eio_th_collect(const struct cdc_opts *o, const uint8_t *in, size_t len,
     return rc < 0 ? rc : (int)n;
 }
 
+int eio_th_encode_payload(void *ctx, struct cdc_buf *b)
+{
+    const struct eio_th_payload_call *c = ctx;
+    return eio_payload_encode(c->o, c->pkts, c->n, c->kind, b);
+}
+
 void eio_th_reencode(const char *what, const struct cdc_opts *o, const uint8_t *in, size_t len,
                      enum eio_payload_kind kind)
 {
