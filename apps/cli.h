@@ -21,6 +21,8 @@ enum {
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 

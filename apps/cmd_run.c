@@ -1,71 +1,89 @@
 /*
- * cmd_run.c - `siospec run`: start a bundled server under test (or use one
- * the user started with --url), drive it through the smoke scenario on both
- * transports for every protocol revision it serves, watch it for crashes,
- * and print what happened (optionally writing a report directory).
+ * cmd_run.c - `siospec run`, `siospec list` and `siospec coverage`: the
+ * command lines of the conformance catalogue. Parsing only: scheduling,
+ * verdicts, baselines and the result live in cases/ (ck_run.h).
  *
- * Each revision run is framed by liveness probes: a server that does not
- * answer before a run makes the run ERROR (could not judge); a server that
- * died or stopped answering after it makes the run FAIL with the exit
- * status and the tail of its output, and the server is restarted.
- *
- * Exit status: 0 every step passed, 1 a step failed or the server crashed,
- * 2 usage error, 3 a run could not be judged (server did not start).
+ * Exit status of run: 0 every case as expected, 1 some FAIL / ERROR /
+ * XPASS (or the run was interrupted), 2 usage error, 3 the target could not
+ * be started or reached.
  */
 #include "cli.h"
 
+#include "cases/ck_run.h"
 #include "harness/hx_net.h"
-#include "harness/hx_smoke.h"
 #include "harness/hx_target.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef SIOSPEC_TARGETS_DIR
 #define SIOSPEC_TARGETS_DIR "harness/targets"
 #endif
+#ifndef SIOSPEC_SPEC_TABLE
+#define SIOSPEC_SPEC_TABLE "cases/spec/statements.tsv"
+#endif
 
-enum { RUN_ERROR = 3 };
+enum { RUN_UNREACHABLE = 3, MAX_GLOBS = 64, DEFAULT_JOBS = 16 };
 
 static const char run_help[] =
-    "usage: siospec run --target NAME [options]\n"
-    "       siospec run --url URL [--path P] [--eio 3|4] [--sio 4|5] [--echo] [options]\n"
-    "       siospec run --all [options]      every bundled target in turn\n"
-    "       siospec run --list               the bundled targets\n\n"
-    "Drives a server through a handshake, an upgrade, a heartbeat exchange, an event\n"
-    "with ack and a binary event, over HTTP long-polling and WebSocket, once per\n"
-    "protocol revision the server serves, and prints each step.\n\n"
-    "  --target NAME      a bundled target (harness/targets/NAME.json) or a description\n"
-    "                     file path; siospec starts it on a free 127.0.0.1 port\n"
-    "  --targets-dir DIR  where bundled target descriptions live\n"
-    "                     (default $SIOSPEC_TARGETS_DIR or the source tree's)\n"
-    "  --url URL          a server you started yourself, e.g. http://127.0.0.1:3000\n"
-    "  --path P           endpoint path with --url (default /socket.io/, /engine.io/\n"
-    "                     with --echo)\n"
-    "  --eio 3|4, --sio 4|5  revisions with --url (default 4 and 5)\n"
-    "  --echo             the --url server is an Engine.IO-only echo server\n"
-    "  --step-ms N        time budget of one step (default 2000)\n"
-    "  --seed S           seed for generated ids and keys (default 1)\n"
-    "  --transcript       print every session's wire transcript\n"
-    "  --report DIR       write run.json, summary.md and the transcripts into DIR\n\n"
-    "Exit status: 0 all steps passed, 1 a step failed or the server crashed,\n"
-    "2 usage error, 3 a run could not be judged (e.g. the server did not start).\n";
+    "usage: siospec run (--target NAME | --url URL) [options]\n"
+    "       siospec run --list-targets\n\n"
+    "Runs the conformance catalogue against one server and prints one verdict per case\n"
+    "and transport: PASS, FAIL (a MUST broken), NON-STRICT (a SHOULD broken), INFO,\n"
+    "SKIP (the target lacks a capability), ERROR (siospec could not judge), XFAIL /\n"
+    "XPASS (a baseline entry still failing / now passing).\n\n"
+    "  --target NAME          a bundled target (harness/targets/NAME.json) or a\n"
+    "                         description file; started on a free 127.0.0.1 port.\n"
+    "                         Its known deviations are its baseline.\n"
+    "  --url URL              a server you started, e.g. http://127.0.0.1:3000\n"
+    "  --path P               endpoint path with --url (default /socket.io/, or\n"
+    "                         /engine.io/ with --echo)\n"
+    "  --eio 3|4              only cases of this Engine.IO revision; with --url also\n"
+    "                         the revision the server speaks (default 4)\n"
+    "  --sio 4|5              with --url: the Socket.IO revision (default 5, or 4 with\n"
+    "                         --eio 3)\n"
+    "  --echo                 with --url: an Engine.IO-only echo server\n"
+    "  --profile P            with --url: the server has profile P (eio3, recovery,\n"
+    "                         cookie); repeatable\n"
+    "  -j N, --jobs N         cases run at once (default 16)\n"
+    "  --filter GLOB          only case ids matching GLOB; repeatable\n"
+    "  --exclude GLOB         leave out case ids matching GLOB; repeatable\n"
+    "  --baseline FILE        known deviations (\"<id glob> <reason>\" lines)\n"
+    "  --write-baseline FILE  write today's FAIL/NON-STRICT/ERROR ids as a baseline\n"
+    "  --seed N               seed for keys, masks and ids (default 1)\n"
+    "  --timeout-scale X      multiply every time window by X (default 1)\n"
+    "  --json FILE            write the canonical JSON result\n"
+    "  --report DIR           write DIR/result.json (and the reports)\n"
+    "  --targets-dir DIR      where bundled target descriptions live\n"
+    "  -q, --quiet            no progress lines\n\n"
+    "Exit status: 0 every case as expected, 1 some FAIL, ERROR or XPASS (or\n"
+    "interrupted), 2 usage error, 3 the target could not be started or reached.\n";
+
+static const char list_help[] =
+    "usage: siospec list [--filter GLOB]... [--json]\n\n"
+    "Lists the catalogue: one entry per case and transport, with its stable id,\n"
+    "level, protocol and title (--json: {\"cases\": [...]} with every field).\n";
+
+static const char coverage_help[] =
+    "usage: siospec coverage [--table FILE] [--json] [--check]\n\n"
+    "Counts the spec statements (cases/spec/statements.tsv) that cases check, per\n"
+    "document and section. --check exits 1 when a statement has neither a case nor\n"
+    "a written reason why none can exist, or when a case names an unknown statement.\n";
 
 struct run_cfg {
-    const char *target, *targets_dir, *url, *path, *report;
+    const char *target, *targets_dir, *url, *path, *json, *report, *baseline, *write_baseline;
     int eio, sio;
-    bool echo, all, list, transcript;
-    uint32_t step_ms;
+    bool echo, quiet, list_targets;
+    unsigned profiles, jobs;
     uint64_t seed;
-};
-
-/* The report being built: run.json and summary.md. */
-struct report {
-    struct cdc_buf json, md;
-    const char *sep_target, *sep_run;
+    double scale;
+    const char *filters[MAX_GLOBS], *excludes[MAX_GLOBS];
+    size_t nfilters, nexcludes;
 };
 
 static int opt_u64(const char *v, uint64_t max, uint64_t *out)
@@ -76,6 +94,14 @@ static int opt_u64(const char *v, uint64_t max, uint64_t *out)
     if (!v || errno || end == v || *end || v[0] == '-' || x > max)
         return -1;
     *out = x;
+    return 0;
+}
+
+static int add_glob(const char **arr, size_t *n, const char *v)
+{
+    if (!v || *n == MAX_GLOBS)
+        return -1;
+    arr[(*n)++] = v;
     return 0;
 }
 
@@ -90,19 +116,42 @@ static int parse_value(struct run_cfg *c, const char *a, const char *v)
         c->url = v;
     else if (!strcmp(a, "--path"))
         c->path = v;
+    else if (!strcmp(a, "--json"))
+        c->json = v;
     else if (!strcmp(a, "--report"))
         c->report = v;
+    else if (!strcmp(a, "--baseline"))
+        c->baseline = v;
+    else if (!strcmp(a, "--write-baseline"))
+        c->write_baseline = v;
+    else if (!strcmp(a, "--filter"))
+        return add_glob(c->filters, &c->nfilters, v);
+    else if (!strcmp(a, "--exclude"))
+        return add_glob(c->excludes, &c->nexcludes, v);
     else if (!strcmp(a, "--eio"))
         return (c->eio = cli_parse_version(v, 3, 4)) < 0 ? -1 : 0;
     else if (!strcmp(a, "--sio"))
         return (c->sio = cli_parse_version(v, 4, 5)) < 0 ? -1 : 0;
-    else if (!strcmp(a, "--step-ms")) {
-        if (opt_u64(v, 600000, &x) < 0 || x == 0)
+    else if (!strcmp(a, "--profile")) {
+        unsigned bit = 0;
+        for (unsigned b = 1; b <= HX_TARGET_PROFILE_COOKIE; b <<= 1)
+            if (v && !strcmp(v, hx_target_profile_name(b)))
+                bit = b;
+        if (!bit)
             return -1;
-        c->step_ms = (uint32_t)x;
+        c->profiles |= bit;
+    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+        if (opt_u64(v, 256, &x) < 0 || x == 0)
+            return -1;
+        c->jobs = (unsigned)x;
     } else if (!strcmp(a, "--seed"))
         return opt_u64(v, UINT64_MAX, &c->seed);
-    else
+    else if (!strcmp(a, "--timeout-scale")) {
+        char *end;
+        c->scale = v ? strtod(v, &end) : 0;
+        if (!v || *end || !(c->scale >= 0.1 && c->scale <= 100))
+            return -1;
+    } else
         return -2;
     return v ? 0 : -1;
 }
@@ -111,22 +160,21 @@ static int parse_value(struct run_cfg *c, const char *a, const char *v)
 static int parse_run_args(int argc, char **argv, struct run_cfg *c)
 {
     memset(c, 0, sizeof *c);
-    c->eio = 4;
-    c->sio = 5;
     c->seed = 1;
+    c->scale = 1.0;
+    c->jobs = DEFAULT_JOBS;
     c->targets_dir =
         getenv("SIOSPEC_TARGETS_DIR") ? getenv("SIOSPEC_TARGETS_DIR") : SIOSPEC_TARGETS_DIR;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        bool *flag = !strcmp(a, "--echo")         ? &c->echo
-                     : !strcmp(a, "--all")        ? &c->all
-                     : !strcmp(a, "--list")       ? &c->list
-                     : !strcmp(a, "--transcript") ? &c->transcript
-                                                  : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(run_help, stdout);
             return 1;
         }
+        bool *flag = !strcmp(a, "--echo")                                   ? &c->echo
+                     : !strcmp(a, "--quiet") || !strcmp(a, "-q")            ? &c->quiet
+                     : !strcmp(a, "--list-targets") || !strcmp(a, "--list") ? &c->list_targets
+                                                                            : NULL;
         if (flag) {
             *flag = true;
             continue;
@@ -142,267 +190,22 @@ static int parse_run_args(int argc, char **argv, struct run_cfg *c)
         }
         i++;
     }
-    int modes = !!c->target + !!c->url + c->all + c->list;
-    if (modes != 1) {
-        fprintf(stderr, "siospec run: give exactly one of --target, --url, --all, --list\n");
+    if (c->list_targets)
+        return 0;
+    if (!!c->target + !!c->url != 1) {
+        fprintf(stderr,
+                "siospec run: give exactly one of --target NAME or --url URL (see --help)\n");
+        return -1;
+    }
+    if (c->target && (c->echo || c->profiles || c->sio || c->path)) {
+        fprintf(stderr, "siospec run: --echo, --profile, --sio and --path go with --url only\n");
+        return -1;
+    }
+    if (c->url && strncmp(c->url, "http://", 7) != 0) {
+        fprintf(stderr, "siospec run: --url must start with http://\n");
         return -1;
     }
     return 0;
-}
-
-static const char *tp_name(enum hx_tp tp)
-{
-    return tp == HX_TP_WS ? "websocket" : tp == HX_TP_POLLING ? "polling" : "none";
-}
-
-static void rpt_str(struct cdc_buf *b, const char *key, const char *val)
-{
-    cdc_buf_append_str(b, ",\"");
-    cdc_buf_append_str(b, key);
-    cdc_buf_append_str(b, "\":");
-    cli_json_str(b, (const uint8_t *)val, strlen(val));
-}
-
-static void rpt_num(struct cdc_buf *b, const char *key, uint64_t v)
-{
-    cdc_buf_append_str(b, ",\"");
-    cdc_buf_append_str(b, key);
-    cdc_buf_append_str(b, "\":");
-    cdc_buf_append_u64(b, v);
-}
-
-static void write_file(const char *dir, const char *name, const struct cdc_buf *b)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(b->p, 1, b->len, f) != b->len)
-        fprintf(stderr, "siospec run: cannot write %s: %s\n", path, strerror(errno));
-    if (f)
-        fclose(f);
-}
-
-/* Adds one revision run (its steps) to the report and writes transcripts. */
-static void report_run(struct report *rp, const struct run_cfg *c, const char *target,
-                       const struct hx_smoke_opts *o, const struct hx_smoke_result *r,
-                       const char *verdict, const char *note)
-{
-    struct cdc_buf *b = &rp->json;
-    cdc_buf_append_str(b, rp->sep_run);
-    rp->sep_run = ",";
-    cdc_buf_append_str(b, "{\"verdict\":");
-    cli_json_str(b, (const uint8_t *)verdict, strlen(verdict));
-    rpt_num(b, "eio", (uint64_t)o->eio);
-    if (!o->eio_echo)
-        rpt_num(b, "sio", (uint64_t)o->sio);
-    rpt_str(b, "note", note);
-    rpt_num(b, "total_ms", r ? r->total_ms : 0);
-    cdc_buf_append_str(b, ",\"steps\":[");
-    for (size_t i = 0; r && i < r->n; i++) {
-        const struct hx_smoke_step *s = &r->steps[i];
-        cdc_buf_append_str(b, i ? ",{\"run\":\"" : "{\"run\":\"");
-        cdc_buf_append_str(b, tp_name(s->run));
-        cdc_buf_append_byte(b, '"');
-        rpt_str(b, "on", tp_name(s->on));
-        rpt_str(b, "name", s->name);
-        rpt_str(b, "status", s->skipped ? "skipped" : s->status == HX_OK ? "ok" : "fail");
-        rpt_str(b, "reason", s->reason);
-        rpt_num(b, "ms", s->elapsed_ms);
-        cdc_buf_append_byte(b, '}');
-    }
-    cdc_buf_append_str(b, "]}");
-    char line[512];
-    snprintf(line, sizeof line, "| %s | EIO %d%s | %s | %u/%u/%u | %s |\n", target, o->eio,
-             o->eio_echo ? " (echo)" : "", verdict, r ? r->passed : 0, r ? r->failed : 0,
-             r ? r->skipped : 0, note[0] ? note : "");
-    cdc_buf_append_str(&rp->md, line);
-    for (int i = 0; r && c->report && i < 2; i++) {
-        if (!r->tr[i])
-            continue;
-        struct cdc_buf t;
-        cdc_buf_init(&t, 256u << 20, NULL);
-        hx_transcript_format(r->tr[i], 4096, &t);
-        char name[256];
-        snprintf(name, sizeof name, "%s-eio%d-%s.transcript.txt", target, o->eio,
-                 i ? "websocket" : "polling");
-        write_file(c->report, name, &t);
-        cdc_buf_free(&t);
-    }
-}
-
-/* Runs the smoke scenario once and prints it. Returns the hx status. */
-static int smoke_once(const struct run_cfg *c, const struct hx_smoke_opts *o,
-                      struct hx_smoke_result *r)
-{
-    struct hx_env env;
-    hx_net_env_init(&env, NULL);
-    int rc = hx_smoke_run(&env, o, r);
-    struct cdc_buf b;
-    cdc_buf_init(&b, 64u << 20, NULL);
-    hx_smoke_format(r, &b);
-    fwrite(b.p, 1, b.len, stdout);
-    cdc_buf_free(&b);
-    for (int i = 0; i < 2; i++) {
-        if (r->tr[i] && (c->transcript || rc != HX_OK)) {
-            printf("--- transcript of the %s run ---\n", i ? "websocket" : "polling");
-            hx_transcript_print(r->tr[i], 160, stdout);
-        }
-    }
-    fflush(stdout);
-    return rc;
-}
-
-/* After a run: did the server die or stop answering? Fills |note| and
- * restarts it. Returns 1 when it crashed. */
-static int check_crash(struct hx_target *t, char *note, size_t cap)
-{
-    struct hx_target_exit ex;
-    struct hx_target_diag diag = {{0}};
-    int died = hx_target_check(t, &ex) != HX_TARGET_OK;
-    if (!died && hx_target_probe(t, 3000, &diag) == HX_TARGET_OK)
-        return 0;
-    char what[256] = "stopped answering";
-    if (died)
-        hx_target_exit_describe(&ex, what, sizeof what);
-    snprintf(note, cap, "server crashed or hung during the run: %.400s", what);
-    printf("!! %s\n", note);
-    char tail[2048];
-    uint64_t pos = 0;
-    size_t n = hx_target_output(t, &pos, tail, sizeof tail - 1);
-    tail[n] = 0;
-    if (n)
-        printf("--- server output (last %zu bytes) ---\n%s\n", n, tail);
-    if (!hx_target_is_url(t) && hx_target_restart(t, &diag) != HX_TARGET_OK)
-        printf("!! restart failed: %s\n", diag.msg);
-    return 1;
-}
-
-/* Runs one revision against a started target; returns an exit code. */
-static int run_revision(const struct run_cfg *c, struct hx_target *t, const char *name,
-                        struct hx_smoke_opts *o, struct report *rp)
-{
-    struct hx_target_diag diag = {{0}};
-    char note[512] = "";
-    printf("== %s: Engine.IO %d%s%s\n", name, o->eio, o->eio_echo ? " (echo server)" : "",
-           o->eio_echo   ? ""
-           : o->sio == 5 ? ", Socket.IO 5"
-                         : ", Socket.IO 4");
-    fflush(stdout);
-    if (hx_target_probe(t, 3000, &diag) != HX_TARGET_OK) {
-        snprintf(note, sizeof note, "server not answering before the run: %.400s", diag.msg);
-        printf("ERROR %s\n", note);
-        report_run(rp, c, name, o, NULL, "error", note);
-        return RUN_ERROR;
-    }
-    struct hx_smoke_result r;
-    int rc = smoke_once(c, o, &r);
-    int crashed = check_crash(t, note, sizeof note);
-    const char *verdict = crashed || rc == HX_ERR_PROTOCOL ? "fail"
-                          : rc == HX_OK                    ? "pass"
-                                                           : "error";
-    if (rc != HX_OK && rc != HX_ERR_PROTOCOL && !note[0])
-        snprintf(note, sizeof note, "could not run: %.400s", hx_status_name(rc));
-    report_run(rp, c, name, o, &r, verdict, note);
-    hx_smoke_result_free(&r);
-    return !strcmp(verdict, "pass") ? CLI_OK : !strcmp(verdict, "fail") ? CLI_INVALID : RUN_ERROR;
-}
-
-static int worse(int a, int b)
-{
-    /* ERROR (3) outranks FAIL (1) outranks OK (0). */
-    return a == RUN_ERROR || b == RUN_ERROR ? RUN_ERROR : a > b ? a : b;
-}
-
-static void report_target_open(struct report *rp, const struct hx_target_desc *d, const char *name)
-{
-    cdc_buf_append_str(&rp->json, rp->sep_target);
-    rp->sep_target = ",";
-    cdc_buf_append_str(&rp->json, "{\"name\":");
-    cli_json_str(&rp->json, (const uint8_t *)name, strlen(name));
-    if (d) {
-        rpt_str(&rp->json, "implementation", d->implementation ? d->implementation : "");
-        rpt_str(&rp->json, "version", d->version ? d->version : "");
-    }
-    cdc_buf_append_str(&rp->json, ",\"runs\":[");
-    rp->sep_run = "";
-}
-
-/* Starts a described target, runs each revision it serves, stops it. */
-static int run_target_file(const struct run_cfg *c, const char *file, struct report *rp)
-{
-    struct hx_target_desc *d = NULL;
-    struct hx_target *t = NULL;
-    struct hx_target_diag diag = {{0}};
-    int rc = hx_target_desc_load(&d, file, &diag);
-    if (rc != HX_TARGET_OK) {
-        fprintf(stderr, "siospec run: %s\n", diag.msg);
-        return CLI_USAGE;
-    }
-    report_target_open(rp, d, d->name);
-    printf("== starting %s (%s %s)\n", d->name, d->implementation, d->version);
-    fflush(stdout);
-    rc = hx_target_new(&t, d, NULL, &diag);
-    if (rc == HX_TARGET_OK)
-        rc = hx_target_start(t, &diag);
-    int worst = CLI_OK;
-    if (rc != HX_TARGET_OK) {
-        struct hx_smoke_opts o = {.eio = 4, .sio = 5, .eio_echo = d->sio == 0};
-        char note[600];
-        snprintf(note, sizeof note, "target did not start: %s: %.500s", hx_target_err_name(rc),
-                 diag.msg);
-        printf("ERROR %s\n", note);
-        report_run(rp, c, d->name, &o, NULL, "error", note);
-        worst = RUN_ERROR;
-    }
-    for (int eio = 4; rc == HX_TARGET_OK && eio >= 3; eio--) {
-        if (!(d->eio & (1u << eio)))
-            continue;
-        struct hx_smoke_opts o = {.url = hx_target_base_url(t),
-                                  .path = hx_target_path(t),
-                                  .eio = eio,
-                                  .sio = eio == 4 ? 5 : 4,
-                                  .eio_echo = d->sio == 0,
-                                  .step_ms = c->step_ms,
-                                  .seed = c->seed};
-        worst = worse(worst, run_revision(c, t, d->name, &o, rp));
-    }
-    cdc_buf_append_str(&rp->json, "]}");
-    hx_target_del(t);
-    hx_target_desc_del(d);
-    return worst;
-}
-
-static int run_url(const struct run_cfg *c, struct report *rp)
-{
-    struct hx_target *t = NULL;
-    struct hx_target_diag diag = {{0}};
-    const char *path = c->path ? c->path : c->echo ? "/engine.io/" : "/socket.io/";
-    char full[2048];
-    snprintf(full, sizeof full, "%s%s", c->url, path);
-    report_target_open(rp, NULL, c->url);
-    int worst = CLI_OK;
-    int rc = hx_target_new_url(&t, full, NULL, NULL, &diag);
-    if (rc == HX_TARGET_OK)
-        rc = hx_target_start(t, &diag);
-    struct hx_smoke_opts o = {.url = c->url,
-                              .path = path,
-                              .eio = c->eio,
-                              .sio = c->sio,
-                              .eio_echo = c->echo,
-                              .step_ms = c->step_ms,
-                              .seed = c->seed};
-    if (rc != HX_TARGET_OK) {
-        char note[600];
-        snprintf(note, sizeof note, "server at %.200s not usable: %.250s", full, diag.msg);
-        printf("ERROR %s\n", note);
-        report_run(rp, c, c->url, &o, NULL, "error", note);
-        worst = RUN_ERROR;
-    } else {
-        worst = run_revision(c, t, c->url, &o, rp);
-    }
-    cdc_buf_append_str(&rp->json, "]}");
-    hx_target_del(t);
-    return worst;
 }
 
 static int has_json_suffix(const char *n)
@@ -416,8 +219,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Lists (or runs, when |rp| is non-NULL) every description in the dir. */
-static int for_each_target(const struct run_cfg *c, struct report *rp)
+static int list_targets(const struct run_cfg *c)
 {
     DIR *dir = opendir(c->targets_dir);
     if (!dir) {
@@ -433,48 +235,61 @@ static int for_each_target(const struct run_cfg *c, struct report *rp)
             names[n++] = strdup(e->d_name);
     closedir(dir);
     qsort(names, n, sizeof names[0], cmp_str);
-    int worst = CLI_OK;
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", c->targets_dir, names[i]);
-        if (rp) {
-            worst = worse(worst, run_target_file(c, path, rp));
-        } else {
-            struct hx_target_desc *d = NULL;
-            struct hx_target_diag diag = {{0}};
-            if (hx_target_desc_load(&d, path, &diag) == HX_TARGET_OK)
-                printf("%-16s %s\n", d->name, d->summary ? d->summary : "");
-            else
-                printf("%-16s (invalid: %s)\n", names[i], diag.msg);
-            hx_target_desc_del(d);
-        }
+        struct hx_target_desc *d = NULL;
+        struct hx_target_diag diag = {{0}};
+        if (hx_target_desc_load(&d, path, &diag) == HX_TARGET_OK)
+            printf("%-16s %s\n", d->name, d->summary ? d->summary : "");
+        else
+            printf("%-16s (invalid: %s)\n", names[i], diag.msg);
+        hx_target_desc_del(d);
         free(names[i]);
     }
-    return worst;
+    return CLI_OK;
 }
 
-static int run_selected(const struct run_cfg *c, struct report *rp)
+static void on_signal(int sig)
 {
-    if (c->url)
-        return run_url(c, rp);
-    if (c->all)
-        return for_each_target(c, rp);
-    char path[4096];
-    if (strchr(c->target, '/') || has_json_suffix(c->target))
-        snprintf(path, sizeof path, "%s", c->target);
-    else
-        snprintf(path, sizeof path, "%s/%s.json", c->targets_dir, c->target);
-    return run_target_file(c, path, rp);
+    static volatile sig_atomic_t count;
+    ck_run_interrupt();
+    if (++count > 1) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
 }
 
-static void write_report(const struct run_cfg *c, struct report *rp, int status)
+static int write_json_file(const char *path, const struct ck_run_opts *o,
+                           const struct ck_result *res)
 {
-    cdc_buf_append_str(&rp->json, "],\"exit\":");
-    cdc_buf_append_u64(&rp->json, (uint64_t)status);
-    cdc_buf_append_str(&rp->json, "}\n");
-    write_file(c->report, "run.json", &rp->json);
-    write_file(c->report, "summary.md", &rp->md);
-    printf("report written to %s/run.json and %s/summary.md\n", c->report, c->report);
+    FILE *f = fopen(path, "w");
+    if (!f || ck_result_write_json(o, res, f) != 0) {
+        fprintf(stderr, "siospec run: cannot write %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static void print_summary(const struct ck_result *res, const struct ck_run_opts *o)
+{
+    printf("== %s: %zu cases run in %llu ms (sum of case times %llu ms, longest %llu ms: %s)\n",
+           o->target.name, res->n, (unsigned long long)res->wall_ms,
+           (unsigned long long)res->sum_ms, (unsigned long long)res->longest_ms,
+           res->longest_id ? res->longest_id : "-");
+    printf("==");
+    for (int v = 0; v < CK_V_COUNT; v++)
+        if (res->count[v])
+            printf(" %s %zu", ck_verdict_name((enum ck_verdict)v), res->count[v]);
+    printf("\n");
+    if (res->target_note[0])
+        printf("== target: %s\n", res->target_note);
+    if (res->restarts)
+        printf("== the server was restarted %u time(s) after dying\n", res->restarts);
+    if (res->partial)
+        printf("== interrupted: the result is partial\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -483,31 +298,196 @@ int cmd_run(int argc, char **argv)
     int a = parse_run_args(argc, argv, &c);
     if (a != 0)
         return a > 0 ? CLI_OK : CLI_USAGE;
-    if (c.list)
-        return for_each_target(&c, NULL);
-    if (c.report && mkdir(c.report, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "siospec run: cannot create %s: %s\n", c.report, strerror(errno));
+    if (c.list_targets)
+        return list_targets(&c);
+
+    struct hx_target_desc *desc = NULL;
+    struct hx_target_diag diag = {{0}};
+    struct ck_run_opts o = {.only_eio = c.eio,
+                            .jobs = c.jobs,
+                            .filters = c.filters,
+                            .nfilters = c.nfilters,
+                            .excludes = c.excludes,
+                            .nexcludes = c.nexcludes,
+                            .seed = c.seed,
+                            .timeout_scale = c.scale,
+                            .tool_version = SIOSPEC_VERSION};
+    if (c.target) {
+        char path[4096];
+        if (strchr(c.target, '/') || has_json_suffix(c.target))
+            snprintf(path, sizeof path, "%s", c.target);
+        else
+            snprintf(path, sizeof path, "%s/%s.json", c.targets_dir, c.target);
+        if (hx_target_desc_load(&desc, path, &diag) != HX_TARGET_OK) {
+            fprintf(stderr, "siospec run: cannot load target %s: %s\n", c.target, diag.msg);
+            return CLI_USAGE;
+        }
+        o.target = (struct ck_target){.name = desc->name,
+                                      .desc = desc,
+                                      .path = desc->path,
+                                      .eio = desc->eio,
+                                      .sio = desc->sio,
+                                      .profiles = desc->profiles};
+    } else {
+        int eio = c.eio ? c.eio : 4;
+        int sio = c.echo ? 0 : c.sio ? c.sio : (eio == 3 ? 4 : 5);
+        unsigned eio_bits = 1u << eio;
+        if (c.profiles & HX_TARGET_PROFILE_EIO3)
+            eio_bits |= 1u << 3;
+        o.target = (struct ck_target){.name = c.url,
+                                      .url = c.url,
+                                      .path = c.path   ? c.path
+                                              : c.echo ? "/engine.io/"
+                                                       : "/socket.io/",
+                                      .eio = eio_bits,
+                                      .sio = sio ? (1u << sio) : 0,
+                                      .profiles = c.profiles};
+        if (sio == 4 && eio == 4)
+            o.target.sio |= 1u << 5;
+    }
+
+    struct ck_baseline bl = {0};
+    char err[512];
+    if (c.baseline && ck_baseline_load(&bl, c.baseline, err, sizeof err) < 0) {
+        fprintf(stderr, "siospec run: %s\n", err);
+        hx_target_desc_del(desc);
         return CLI_USAGE;
     }
-    if (hx_net_global_init() != HX_OK || hx_target_install_cleanup() != HX_TARGET_OK) {
-        fprintf(stderr, "siospec run: cannot initialise the network layer\n");
-        return RUN_ERROR;
+    if (desc && ck_baseline_add_target(&bl, desc) < 0) {
+        fprintf(stderr, "siospec run: out of memory\n");
+        ck_baseline_free(&bl);
+        hx_target_desc_del(desc);
+        return CLI_USAGE;
     }
-    struct report rp = {.sep_target = "", .sep_run = ""};
-    cdc_buf_init(&rp.json, 64u << 20, NULL);
-    cdc_buf_init(&rp.md, 1u << 20, NULL);
-    cdc_buf_append_str(&rp.json, "{\"tool\":\"siospec run\",\"targets\":[");
-    cdc_buf_append_str(&rp.md, "# siospec run\n\n| target | revision | verdict | steps "
-                               "passed/failed/skipped | note |\n| --- | --- | --- | --- | --- |\n");
-    int status = run_selected(&c, &rp);
-    printf("== result: %s\n", status == CLI_OK        ? "all steps passed"
-                              : status == CLI_INVALID ? "FAIL (a step failed or a server crashed)"
-                              : status == RUN_ERROR   ? "ERROR (a run could not be judged)"
-                                                      : "usage error");
-    if (c.report && status != CLI_USAGE)
-        write_report(&c, &rp, status);
-    cdc_buf_free(&rp.json);
-    cdc_buf_free(&rp.md);
+    o.baseline = &bl;
+    if (c.report && mkdir(c.report, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "siospec run: cannot create %s: %s\n", c.report, strerror(errno));
+        ck_baseline_free(&bl);
+        hx_target_desc_del(desc);
+        return CLI_USAGE;
+    }
+    if (!c.quiet) {
+        o.progress = stdout;
+        o.tty = isatty(STDOUT_FILENO);
+        o.color = o.tty && !getenv("NO_COLOR");
+    }
+    if (hx_net_global_init() != HX_OK) {
+        fprintf(stderr, "siospec run: cannot initialise the network layer\n");
+        ck_baseline_free(&bl);
+        hx_target_desc_del(desc);
+        return RUN_UNREACHABLE;
+    }
+    /* Ctrl-C: stop starting cases, finish the running ones, stop the
+     * server and still write the (partial) result. */
+    atexit(hx_target_stop_all);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+
+    if (o.progress)
+        printf("== %s: running the catalogue (%s)\n", o.target.name,
+               desc ? desc->summary : "server started by the user");
+    struct ck_result res;
+    ck_run(&o, &res);
+    int status = ck_result_exit(&res);
+    if (res.unreachable)
+        fprintf(stderr, "siospec run: the target could not be started or reached: %s\n",
+                res.target_note);
+    else
+        print_summary(&res, &o);
+
+    char path[4096];
+    if (c.json && write_json_file(c.json, &o, &res) < 0)
+        status = status ? status : CLI_INVALID;
+    if (c.report) {
+        snprintf(path, sizeof path, "%s/result.json", c.report);
+        if (write_json_file(path, &o, &res) < 0)
+            status = status ? status : CLI_INVALID;
+        else
+            printf("== result written to %s\n", path);
+    }
+    if (c.write_baseline) {
+        FILE *f = fopen(c.write_baseline, "w");
+        if (!f || ck_result_write_baseline(&res, f, o.target.name) != 0) {
+            fprintf(stderr, "siospec run: cannot write %s: %s\n", c.write_baseline,
+                    strerror(errno));
+            status = status ? status : CLI_INVALID;
+        }
+        if (f)
+            fclose(f);
+    }
+    if (!res.unreachable)
+        printf("== result: %s\n", status == 0   ? "every case as expected"
+                                  : res.partial ? "interrupted (partial result)"
+                                                : "FAIL (some case failed, errored or xpassed)");
+    ck_result_free(&res);
+    ck_baseline_free(&bl);
+    hx_target_desc_del(desc);
     hx_net_global_cleanup();
     return status;
+}
+
+/* ---- siospec list --------------------------------------------------------- */
+
+int cmd_list(int argc, char **argv)
+{
+    const char *filters[MAX_GLOBS];
+    size_t nf = 0;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(list_help, stdout);
+            return CLI_OK;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--filter") && i + 1 < argc && nf < MAX_GLOBS) {
+            filters[nf++] = argv[++i];
+        } else {
+            fprintf(stderr, "siospec list: unknown or incomplete option '%s' (see --help)\n",
+                    argv[i]);
+            return CLI_USAGE;
+        }
+    }
+    struct ck_entry *all = NULL;
+    size_t n = ck_catalogue(&all), k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ck_glob_any(all[i].id, filters, nf))
+            all[k++] = all[i];
+    int rc = CLI_OK;
+    if (json) {
+        rc = ck_list_write_json(all, k, stdout) == 0 ? CLI_OK : CLI_INVALID;
+    } else {
+        for (size_t i = 0; i < k; i++)
+            printf("%-60s %-6s %-4s %s\n", all[i].id, ck_level_name(all[i].cs->level),
+                   ck_proto_name(all[i].cs->proto), all[i].cs->title);
+        fprintf(stderr, "%zu entries\n", k);
+    }
+    free(all);
+    return rc;
+}
+
+/* ---- siospec coverage ------------------------------------------------------ */
+
+int cmd_coverage(int argc, char **argv)
+{
+    const char *table =
+        getenv("SIOSPEC_SPEC_TABLE") ? getenv("SIOSPEC_SPEC_TABLE") : SIOSPEC_SPEC_TABLE;
+    bool json = false, check = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(coverage_help, stdout);
+            return CLI_OK;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--check")) {
+            check = true;
+        } else if (!strcmp(argv[i], "--table") && i + 1 < argc) {
+            table = argv[++i];
+        } else {
+            fprintf(stderr, "siospec coverage: unknown or incomplete option '%s' (see --help)\n",
+                    argv[i]);
+            return CLI_USAGE;
+        }
+    }
+    return ck_coverage(table, json, check, stdout, stderr);
 }

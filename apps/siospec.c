@@ -21,7 +21,9 @@ struct command {
 static const struct command commands[] = {
     {"decode", cmd_decode, "decode one captured frame or polling body to canonical JSON"},
     {"encode", cmd_encode, "encode canonical JSON back to the wire form"},
-    {"run", cmd_run, "drive a server under test through the smoke scenario"},
+    {"run", cmd_run, "run the conformance catalogue against a server"},
+    {"list", cmd_list, "list the conformance cases (one entry per case and transport)"},
+    {"coverage", cmd_coverage, "spec statements checked by the catalogue"},
     {"fuzz", cmd_fuzz, "fuzz a live server; replay, minimise and report findings"},
     {"replay", cmd_replay, "run a reproducer written by 'siospec fuzz'"},
 };
