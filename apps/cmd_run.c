@@ -25,7 +25,7 @@
 #define SIOSPEC_TARGETS_DIR "harness/targets"
 #endif
 #ifndef SIOSPEC_SPEC_TABLE
-#define SIOSPEC_SPEC_TABLE "cases/spec/statements.tsv"
+#define SIOSPEC_SPEC_TABLE "cases/spec"
 #endif
 
 enum { RUN_UNREACHABLE = 3, MAX_GLOBS = 64, DEFAULT_JOBS = 16 };
@@ -70,8 +70,8 @@ static const char list_help[] =
     "level, protocol and title (--json: {\"cases\": [...]} with every field).\n";
 
 static const char coverage_help[] =
-    "usage: siospec coverage [--table FILE] [--json] [--check]\n\n"
-    "Counts the spec statements (cases/spec/statements.tsv) that cases check, per\n"
+    "usage: siospec coverage [--table FILE|DIR] [--json] [--check]\n\n"
+    "Counts the spec statements (cases/spec/*.tsv) that cases check, per\n"
     "document and section. --check exits 1 when a statement has neither a case nor\n"
     "a written reason why none can exist, or when a case names an unknown statement.\n";
 

@@ -13,13 +13,16 @@ import re
 import sys
 
 HEADER = ["id", "doc", "section", "kind", "summary", "no_case"]
-ID_RE = re.compile(r"^(eio4|eio3|sio5|sio4):[a-z0-9-]+:[0-9]+$")
+ID_RE = re.compile(r"^(eio4|eio3|sio5|sio4|ref):[a-z0-9-]+:[0-9]+$")
 KINDS = {"MUST", "SHOULD", "MAY", "RULE"}
 DOCS = {
     "eio4": "engine.io-protocol/v4-current.md",
     "eio3": "engine.io-protocol/v3.md",
     "sio5": "socket.io-protocol/v5-current.md",
     "sio4": "socket.io-protocol/v4.md",
+    # Rules the documents leave out but every client relies on, taken from
+    # the reference implementation (protocol-notes); files ref-*.tsv.
+    "ref": "reference-behaviour",
 }
 
 

@@ -4,6 +4,7 @@
  */
 #include "ck_int.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,16 @@ static char *field(char **p)
     return s;
 }
 
-static int load(const char *table, struct stmt **out, size_t *n, FILE *err)
+/* Appends the rows of one TSV file to |*out| (|*n| rows, |*cap| room). */
+static int load_file(const char *table, struct stmt **out, size_t *n, size_t *capp, FILE *err)
 {
     FILE *f = fopen(table, "r");
     if (!f) {
         fprintf(err, "siospec coverage: cannot read %s\n", table);
         return -1;
     }
-    struct stmt *v = NULL;
-    size_t k = 0, cap = 0;
+    struct stmt *v = *out;
+    size_t k = *n, cap = *capp;
     char *line = NULL;
     size_t lcap = 0;
     ssize_t len;
@@ -69,6 +71,44 @@ static int load(const char *table, struct stmt **out, size_t *n, FILE *err)
     fclose(f);
     *out = v;
     *n = k;
+    *capp = cap;
+    return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* |table| is one TSV file, or a folder whose *.tsv files are read in name
+ * order (statements.tsv holds the four protocol documents; ref-*.tsv the
+ * rules of the reference implementation that the documents leave out). */
+static int load(const char *table, struct stmt **out, size_t *n, FILE *err)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(table);
+    if (!d)
+        return load_file(table, out, n, &cap, err);
+    char *names[128];
+    size_t nn = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && nn < 128) {
+        size_t l = strlen(e->d_name);
+        if (l > 4 && !strcmp(e->d_name + l - 4, ".tsv"))
+            names[nn++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, nn, sizeof(names[0]), cmp_name);
+    int rc = 0;
+    for (size_t i = 0; i < nn; i++) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", table, names[i]);
+        if (rc == 0 && load_file(path, out, n, &cap, err) < 0)
+            rc = -1;
+        free(names[i]);
+    }
     return rc;
 }
 
