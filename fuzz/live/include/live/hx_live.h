@@ -37,8 +37,8 @@
  * Thread rules: no globals besides constant tables; objects belong to one
  * thread.
  */
-#ifndef HARNESS_HX_LIVE_H
-#define HARNESS_HX_LIVE_H
+#ifndef LIVE_HX_LIVE_H
+#define LIVE_HX_LIVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
