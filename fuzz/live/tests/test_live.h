@@ -1,5 +1,5 @@
 /*
- * test_live.h - the suites of test_harness_live (the live fuzzer's pure
+ * test_live.h - the suites of test_fuzz_live (the live fuzzer's pure
  * parts: case model and reproducer format, generator, oracles, ddmin).
  */
 #ifndef FUZZ_LIVE_TESTS_TEST_LIVE_H

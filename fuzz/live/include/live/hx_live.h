@@ -1,5 +1,5 @@
 /*
- * hx_live.h - the live-server fuzzer's data model (harness_live): test
+ * hx_live.h - the live-server fuzzer's data model (fuzz_live): test
  * cases as lists of actions, the reproducer text format, the case
  * generator, delta debugging, and the pure oracle helpers (crash
  * signatures, /proc samples, growth detection, the known-CVE catalogue).

@@ -1,5 +1,5 @@
 /*
- * hx_live_run.h - running live-fuzzer cases (harness_live): the executor
+ * hx_live_run.h - running live-fuzzer cases (fuzz_live): the executor
  * (one case against a server over real sockets), the trial (a case plus
  * the process oracles of a supervised target), and the campaign (generate,
  * run, replay, minimise, deduplicate, save reproducers, report).
