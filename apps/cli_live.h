@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "harness/hx_live_run.h"
+#include "live/hx_live_run.h"
 #include "harness/hx_target.h"
 
 /* Exit status when the run could not happen (server did not start). */

@@ -1,6 +1,6 @@
 /*
  * cmd_replay.c - `siospec replay FILE`: runs a live-fuzzer reproducer
- * (format in harness/include/harness/hx_live.h, written by `siospec fuzz`)
+ * (format in fuzz/live/include/live/hx_live.h, written by `siospec fuzz`)
  * against a server with every oracle of the campaign, and says whether
  * the recorded finding (its "expect" line: class and signature) happens
  * again. A file without an "expect" line reproduces on any finding.

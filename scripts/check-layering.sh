@@ -14,10 +14,30 @@ $out"
 out=$(grep -nE '\b(printf|fprintf|puts|fopen|getenv|exit|abort)\s*\(' "$top"/codec/src/*.c 2>/dev/null)
 [ -n "$out" ] && bad "codec prints, exits or reads the environment:
 $out"
-# fuzz: codec only (plus the harness's parser units named in fuzz/ALLOWED if any)
+# fuzz: the libFuzzer targets (fuzz/*.c) use the codec only.
 if [ -d "$top/fuzz" ]; then
-  out=$(grep -nE '#include *[<"](libwebsockets|curl/|cases/|reports/)' "$top"/fuzz/*.c 2>/dev/null)
+  out=$(grep -nE '#include *[<"](libwebsockets|curl/|harness/|live/|cases/|reports/)' "$top"/fuzz/*.c 2>/dev/null)
   [ -n "$out" ] && bad "fuzz includes a forbidden header:
+$out"
+fi
+# fuzz/live: the live-server fuzzer drives servers through the harness's
+# public headers only: no libwebsockets, no curl, no harness/src.
+if [ -d "$top/fuzz/live" ]; then
+  out=$(grep -rnE --include='*.[ch]' \
+        '#include *[<"]([^>"]*/)?(libwebsockets|curl/|cases/|reports/|harness/src/|[^>"/]*_lws\.h)' \
+        "$top"/fuzz/live 2>/dev/null)
+  [ -n "$out" ] && bad "fuzz/live includes a forbidden header:
+$out"
+fi
+# harness: the protocol driver alone; the live fuzzer lives in fuzz/live.
+if [ -d "$top/harness" ]; then
+  out=$(find "$top/harness" -name node_modules -prune -o \
+        -regextype posix-extended -iregex '.*/([^/]*[_.-])?live([_.-][^/]*)?' -print 2>/dev/null)
+  [ -n "$out" ] && bad "harness holds live-fuzzer files (they belong in fuzz/live):
+$out"
+  out=$(grep -rnE --include='*.[ch]' '#include *[<"]live/' "$top"/harness/src "$top"/harness/include \
+        "$top"/harness/tests 2>/dev/null)
+  [ -n "$out" ] && bad "harness includes the live fuzzer:
 $out"
 fi
 # cases: the harness case API only.

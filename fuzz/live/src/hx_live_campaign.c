@@ -11,7 +11,7 @@
  * as every expected CVE has been found; minimising one finding is bounded
  * by a test budget per stage and by |min_ms|.
  */
-#include "harness/hx_live_run.h"
+#include "live/hx_live_run.h"
 #include "harness/hx_net.h"
 
 #include <errno.h>

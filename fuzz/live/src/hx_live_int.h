@@ -9,11 +9,11 @@
  * Every random choice comes from |r|, seeded from (campaign seed, case
  * index): the same inputs always build the same case.
  */
-#ifndef HARNESS_SRC_LIVE_HX_LIVE_INT_H
-#define HARNESS_SRC_LIVE_HX_LIVE_INT_H
+#ifndef FUZZ_LIVE_SRC_HX_LIVE_INT_H
+#define FUZZ_LIVE_SRC_HX_LIVE_INT_H
 
 #include "harness/hx_clock.h"
-#include "harness/hx_live.h"
+#include "live/hx_live.h"
 
 #include <string.h>
 

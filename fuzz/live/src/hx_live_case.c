@@ -9,7 +9,7 @@
  * error naming the line, so a hand-edited file never half-runs.
  * Invariant: parse(write(c)) == c for every case the generator makes.
  */
-#include "harness/hx_live.h"
+#include "live/hx_live.h"
 #include "harness/hx_transcript.h"
 
 #include <stdio.h>

@@ -14,7 +14,7 @@
  * Templates "{sid}", "{eio}", "{path}", "{host}" are filled in targets,
  * headers and raw bytes; packet data is sent verbatim.
  */
-#include "harness/hx_live_run.h"
+#include "live/hx_live_run.h"
 #include "harness/hx_net.h"
 #include "harness/hx_session.h"
 

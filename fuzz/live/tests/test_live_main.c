@@ -1,9 +1,9 @@
 /*
- * test_live_main.c - CUnit main of test_harness_live: the live fuzzer's
+ * test_live_main.c - CUnit main of test_fuzz_live: the live fuzzer's
  * case model and reproducer format, generator determinism, ddmin, crash
  * signatures and /proc parsing. No server and no network are needed.
  *
- *   test_harness_live [suite [test]] | --junit
+ *   test_fuzz_live [suite [test]] | --junit
  */
 #include "test_live.h"
 #include "th_run.h"

@@ -8,7 +8,7 @@
  * earlier cases and of restarts is skipped first. A crash that shows up
  * only after the probe is caught by a short second look at the process.
  */
-#include "harness/hx_live_run.h"
+#include "live/hx_live_run.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #include "test_live.h"
 #include "th_run.h"
 
-#include "harness/hx_live.h"
+#include "live/hx_live.h"
 
 #include <stdio.h>
 #include <stdlib.h>

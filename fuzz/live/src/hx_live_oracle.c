@@ -9,7 +9,7 @@
  * what the server printed, never from timing, so the same crash always
  * deduplicates to the same key.
  */
-#include "harness/hx_live.h"
+#include "live/hx_live.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,9 +1,9 @@
 /*
- * test_live.h - the suites of test_harness_live (the live fuzzer's pure
+ * test_live.h - the suites of test_fuzz_live (the live fuzzer's pure
  * parts: case model and reproducer format, generator, oracles, ddmin).
  */
-#ifndef HARNESS_TESTS_TEST_LIVE_H
-#define HARNESS_TESTS_TEST_LIVE_H
+#ifndef FUZZ_LIVE_TESTS_TEST_LIVE_H
+#define FUZZ_LIVE_TESTS_TEST_LIVE_H
 
 #include <CUnit/CUnit.h>
 

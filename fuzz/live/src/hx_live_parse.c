@@ -8,7 +8,7 @@
  * the rule (diag->why); nothing is half-parsed into the case on failure of
  * a line.
  */
-#include "harness/hx_live.h"
+#include "live/hx_live.h"
 
 #include <stdlib.h>
 #include <string.h>

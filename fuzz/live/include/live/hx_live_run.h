@@ -1,5 +1,5 @@
 /*
- * hx_live_run.h - running live-fuzzer cases (harness_live): the executor
+ * hx_live_run.h - running live-fuzzer cases (fuzz_live): the executor
  * (one case against a server over real sockets), the trial (a case plus
  * the process oracles of a supervised target), and the campaign (generate,
  * run, replay, minimise, deduplicate, save reproducers, report).
@@ -26,15 +26,15 @@
  * Thread rules: single-threaded; hx_net_global_init() must have run, and
  * targets must be started from the calling thread (hx_target.h).
  */
-#ifndef HARNESS_HX_LIVE_RUN_H
-#define HARNESS_HX_LIVE_RUN_H
+#ifndef LIVE_HX_LIVE_RUN_H
+#define LIVE_HX_LIVE_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "harness/hx_live.h"
+#include "live/hx_live.h"
 #include "harness/hx_status.h"
 #include "harness/hx_target.h"
 #include "harness/hx_transcript.h"

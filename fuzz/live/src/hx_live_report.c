@@ -5,7 +5,7 @@
  * finding, and one verdict per check family in Autobahn's vocabulary:
  * Pass when the family found nothing, Fail otherwise).
  */
-#include "harness/hx_live_run.h"
+#include "live/hx_live_run.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * hx_live.h - the live-server fuzzer's data model (harness_live): test
+ * hx_live.h - the live-server fuzzer's data model (fuzz_live): test
  * cases as lists of actions, the reproducer text format, the case
  * generator, delta debugging, and the pure oracle helpers (crash
  * signatures, /proc samples, growth detection, the known-CVE catalogue).
@@ -37,8 +37,8 @@
  * Thread rules: no globals besides constant tables; objects belong to one
  * thread.
  */
-#ifndef HARNESS_HX_LIVE_H
-#define HARNESS_HX_LIVE_H
+#ifndef LIVE_HX_LIVE_H
+#define LIVE_HX_LIVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
