@@ -6,9 +6,15 @@
 #include "cases/ck_run.h"
 
 extern const struct ck_group ck_group_eio4_handshake;
+extern const struct ck_group ck_group_eio4_ws;
+extern const struct ck_group ck_group_eio4_heartbeat;
+extern const struct ck_group ck_group_eio4_upgrade;
 
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
+    &ck_group_eio4_ws,
+    &ck_group_eio4_heartbeat,
+    &ck_group_eio4_upgrade,
 };
 
 const size_t ck_ngroups = sizeof(ck_groups) / sizeof(ck_groups[0]);
