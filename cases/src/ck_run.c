@@ -267,9 +267,9 @@ struct run {
     const char **current; /* per worker: id running */
     unsigned nworkers;
     uint64_t t0;
-    bool server_down; /* url mode: died for good */
-    bool restarting;  /* no case starts while the server is restarted */
-    uint64_t out_pos; /* server output read so far */
+    bool server_down;  /* url mode: died for good */
+    bool restarting;   /* no case starts while the server is restarted */
+    uint64_t out_pos;  /* server output read so far */
     uint64_t alive_us; /* last time the server was seen alive */
     uint64_t *end_us;  /* per entry: when it finished */
 };
