@@ -28,3 +28,13 @@ if(ENABLE_INTEGRATION_TESTS)
     set_tests_properties(run_${t} PROPERTIES LABELS integration TIMEOUT 300 RUN_SERIAL TRUE)
   endforeach()
 endif()
+
+if(ENABLE_INTEGRATION_TESTS)
+  # The catalogue must be able to fail: every fault of our fault-injection
+  # testee is caught (expected case ids fail), the faithful testee is clean.
+  add_test(NAME fault_injection
+           COMMAND python3 ${CK_TESTS}/fault_test.py $<TARGET_FILE:siospec> --timeout-scale 2)
+  set_tests_properties(fault_injection PROPERTIES LABELS integration TIMEOUT 1200 RUN_SERIAL TRUE)
+  add_test(NAME fault_fixture_wire COMMAND node ${CK_TESTS}/faulty/check_faults.js)
+  set_tests_properties(fault_fixture_wire PROPERTIES LABELS integration TIMEOUT 300 RUN_SERIAL TRUE)
+endif()
