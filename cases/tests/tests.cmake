@@ -9,7 +9,11 @@ set_tests_properties(catalogue_list PROPERTIES LABELS unit TIMEOUT 60)
 add_test(NAME spec_statements
          COMMAND sh -c "for f in ${CMAKE_CURRENT_SOURCE_DIR}/spec/*.tsv; do python3 ${CMAKE_CURRENT_SOURCE_DIR}/spec/check_statements.py $f || exit 1; done")
 set_tests_properties(spec_statements PROPERTIES LABELS unit TIMEOUT 60)
-add_test(NAME coverage COMMAND $<TARGET_FILE:siospec> coverage --check)
+# Every statement needs a case or a written reason; until the catalogue
+# covers them all, the open count may only go down (a ratchet).
+set(CK_MAX_OPEN_STATEMENTS 218)
+add_test(NAME coverage COMMAND $<TARGET_FILE:siospec> coverage --check --max-open
+                               ${CK_MAX_OPEN_STATEMENTS})
 set_tests_properties(coverage PROPERTIES LABELS unit TIMEOUT 60)
 
 if(ENABLE_INTEGRATION_TESTS)
