@@ -9,12 +9,14 @@ extern const struct ck_group ck_group_eio4_handshake;
 extern const struct ck_group ck_group_eio4_ws;
 extern const struct ck_group ck_group_eio4_heartbeat;
 extern const struct ck_group ck_group_eio4_upgrade;
+extern const struct ck_group ck_group_cve;
 
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
     &ck_group_eio4_ws,
     &ck_group_eio4_heartbeat,
     &ck_group_eio4_upgrade,
+    &ck_group_cve,
 };
 
 const size_t ck_ngroups = sizeof(ck_groups) / sizeof(ck_groups[0]);

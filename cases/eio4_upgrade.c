@@ -526,7 +526,7 @@ static const struct ck_case cases[] = {
      .title = "upgrade with EIO=3 is refused",
      .req = "An upgrade request whose EIO differs from the session's is refused and the server "
             "keeps serving the session.",
-     .spec = "ref:eio4-ws-upgrade:6,ref:eio4-errors:4,eio4:websocket:2",
+     .spec = "ref:cve:6,ref:eio4-errors:4,eio4:websocket:2",
      .level = CK_MUST,
      .tps = CK_POLLING,
      .proto = CK_EIO4,
@@ -535,7 +535,7 @@ static const struct ck_case cases[] = {
     {.id = "eio4.upgrade.eio-missing",
      .title = "upgrade without EIO is refused",
      .req = "An upgrade request without EIO is refused and the server keeps serving the session.",
-     .spec = "ref:eio4-ws-upgrade:6,eio4:websocket:2,eio4:websocket:5",
+     .spec = "ref:cve:6,eio4:websocket:2,eio4:websocket:5",
      .level = CK_MUST,
      .tps = CK_POLLING,
      .proto = CK_EIO4,

@@ -254,7 +254,8 @@ void ck_join(struct ck *c, struct hx_session *s, const char *nsp, const char *au
     if (rc != HX_OK)
         ck_error(c, "precondition: joining %s failed: %s (%s)", nsp ? nsp : "/", hx_status_name(rc),
                  hx_session_reason(s));
-    rc = hx_sio_expect_event(s, nsp, "auth", ck_in(c, CK_REPLY_MS), NULL);
+    const struct hx_item *ev = NULL;
+    rc = hx_sio_expect_event(s, nsp, "auth", ck_in(c, CK_REPLY_MS), &ev);
     if (rc != HX_OK)
         ck_error(c, "precondition: no `auth` event after joining %s: %s", nsp ? nsp : "/",
                  hx_status_name(rc));

@@ -267,7 +267,11 @@ struct run {
     const char **current; /* per worker: id running */
     unsigned nworkers;
     uint64_t t0;
-    bool server_down; /* url mode: died for good */
+    bool server_down;  /* url mode: died for good */
+    bool restarting;   /* no case starts while the server is restarted */
+    uint64_t out_pos;  /* server output read so far */
+    uint64_t alive_us; /* last time the server was seen alive */
+    uint64_t *end_us;  /* per entry: when it finished */
 };
 
 static uint64_t now_us(const struct run *r)
@@ -490,7 +494,7 @@ static void progress(struct run *r, size_t i)
                 break;
             }
         fprintf(f, "[%zu/%zu] %s", r->done, total, cur);
-    } else if (r->done % 50 == 0 || r->done == total) {
+    } else if (!r->rerun[i] && (r->done % 50 == 0 || r->done == total)) {
         fprintf(f, "progress: %zu/%zu cases\n", r->done, total);
     }
     fflush(f);
@@ -510,6 +514,8 @@ static void *worker_main(void *arg)
     char url[256];
     for (;;) {
         pthread_mutex_lock(&r->mu);
+        while (r->restarting && !interrupted)
+            pthread_cond_wait(&r->cv, &r->mu);
         if (interrupted || r->next >= r->res->n) {
             pthread_mutex_unlock(&r->mu);
             break;
@@ -533,6 +539,7 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&r->mu);
         r->running--;
         r->current[w->idx] = NULL;
+        r->end_us[i] = now_us(r);
         if (r->started_gen[i] != r->gen && !r->url_mode)
             r->rerun[i] = true; /* the server died while it ran */
         r->done++;
@@ -562,11 +569,21 @@ static bool check_server(struct run *r, char *why, size_t cap)
     struct hx_target_exit ex;
     if (hx_target_check(r->target, &ex) == HX_TARGET_OK)
         return false;
-    char desc[128], tail[600];
+    char desc[128], tail[600] = "", chunk[600];
     hx_target_exit_describe(&ex, desc, sizeof(desc));
-    uint64_t pos = 0;
-    size_t got = hx_target_output(r->target, &pos, tail, sizeof(tail));
-    (void)got;
+    /* The newest output: read on until nothing is left, keep the end. */
+    size_t got;
+    while ((got = hx_target_output(r->target, &r->out_pos, chunk, sizeof(chunk))) > 0) {
+        size_t have = strlen(tail);
+        if (have + got >= sizeof(tail)) {
+            size_t drop = have + got - (sizeof(tail) - 1);
+            drop = drop > have ? have : drop;
+            memmove(tail, tail + drop, have - drop + 1);
+            have -= drop;
+        }
+        memcpy(tail + have, chunk, got < sizeof(tail) - 1 - have ? got : sizeof(tail) - 1 - have);
+        tail[have + (got < sizeof(tail) - 1 - have ? got : sizeof(tail) - 1 - have)] = 0;
+    }
     const char *t = strlen(tail) > 300 ? tail + strlen(tail) - 300 : tail;
     snprintf(why, cap, "the server process %s; last output: %s", desc, t);
     for (char *p = why; *p; p++)
@@ -708,11 +725,13 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
     r.nworkers = nw;
     r.rerun = calloc(res->n + 1, sizeof(bool));
     r.started_gen = calloc(res->n + 1, sizeof(unsigned));
+    r.end_us = calloc(res->n + 1, sizeof(uint64_t));
+    r.alive_us = now_us(&r);
     r.current = calloc(nw, sizeof(char *));
     pthread_t *th = calloc(nw, sizeof(pthread_t));
     struct worker *ws = calloc(nw, sizeof(*ws));
     unsigned started = 0;
-    if (r.rerun && r.started_gen && r.current && th && ws) {
+    if (r.rerun && r.started_gen && r.end_us && r.current && th && ws) {
         for (unsigned w = 0; w < nw; w++) {
             ws[w] = (struct worker){&r, w};
             if (pthread_create(&th[w], NULL, worker_main, &ws[w]) == 0)
@@ -738,11 +757,23 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
         }
         pthread_cond_timedwait(&r.cv, &r.mu, &ts);
         pthread_mutex_unlock(&r.mu);
+        uint64_t checked = now_us(&r);
         bool died = !r.server_down && check_server(&r, why, sizeof(why));
         pthread_mutex_lock(&r.mu);
-        if (!died)
+        if (!died) {
+            /* A dying process may still look alive for a moment: cases
+             * that failed shortly before this check are not cleared. */
+            r.alive_us = checked > 500000 ? checked - 500000 : 0;
             continue;
+        }
         r.gen++;
+        /* Cases that ended badly since the server was last seen alive may
+         * have met the dead server: judge them again, alone. */
+        for (size_t i = 0; i < res->n; i++)
+            if (r.end_us[i] >= r.alive_us && res->out[i].verdict != CK_V_PASS &&
+                res->out[i].verdict != CK_V_SKIP)
+                r.rerun[i] = true;
+        r.restarting = true;
         /* Cases running now are re-run alone below. */
         pthread_mutex_unlock(&r.mu);
         if (r.url_mode) {
@@ -753,6 +784,8 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
             r.server_down = true;
         }
         pthread_mutex_lock(&r.mu);
+        r.restarting = false;
+        pthread_cond_broadcast(&r.cv);
     }
     pthread_mutex_unlock(&r.mu);
     for (unsigned w = 0; w < started; w++)
@@ -765,7 +798,16 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
         if (check_server(&r, why, sizeof(why)) && restart_server(&r) != HX_TARGET_OK)
             break;
         run_entry(&r, i, r.url);
-        if (check_server(&r, why, sizeof(why))) {
+        /* A probe makes sure a dying server has finished dying (or is
+         * still answering) before the verdict is settled. */
+        struct hx_target_diag pd;
+        bool answered = hx_target_probe(r.target, 1000, &pd) == HX_TARGET_OK;
+        bool died = check_server(&r, why, sizeof(why));
+        if (!died && !answered && !r.url_mode) {
+            snprintf(why, sizeof(why), "the server stopped answering: %.400s", pd.msg);
+            died = true;
+        }
+        if (died) {
             struct ck_outcome *oc = &res->out[i];
             char *seen = dupf("the server died: %s", why);
             free(oc->seen);
@@ -779,10 +821,10 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
             if (restart_server(&r) != HX_TARGET_OK)
                 r.server_down = true;
         }
-        r.rerun[i] = false;
         pthread_mutex_lock(&r.mu);
         progress(&r, i);
         pthread_mutex_unlock(&r.mu);
+        r.rerun[i] = false;
     }
     for (size_t i = 0; i < res->n; i++)
         if (r.rerun[i] && res->out[i].verdict != CK_V_FAIL)
@@ -808,6 +850,7 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
     hx_target_del(r.target);
     free(r.rerun);
     free(r.started_gen);
+    free(r.end_us);
     free(r.current);
     free(th);
     free(ws);

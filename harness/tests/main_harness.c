@@ -9,7 +9,6 @@ extern CU_TestInfo test_hx_ws_tests[];
 extern CU_TestInfo test_hx_misc_tests[];
 extern CU_TestInfo test_hx_session_tests[];
 extern CU_TestInfo test_hx_sio_tests[];
-extern CU_TestInfo test_hx_smoke_tests[];
 
 static CU_SuiteInfo suites[] = {
     {.pName = "hx_http", .pTests = test_hx_http_tests},
@@ -17,7 +16,6 @@ static CU_SuiteInfo suites[] = {
     {.pName = "hx_misc", .pTests = test_hx_misc_tests},
     {.pName = "hx_session", .pTests = test_hx_session_tests},
     {.pName = "hx_sio", .pTests = test_hx_sio_tests},
-    {.pName = "hx_smoke", .pTests = test_hx_smoke_tests},
     CU_SUITE_INFO_NULL,
 };
 
