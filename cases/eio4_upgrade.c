@@ -21,29 +21,40 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* A polling session with pings and noops queued (answered automatically). */
+/* Sends the message "0": an echo server echoes it, a Socket.IO server takes
+ * it as a CONNECT to "/" (wire 40), so connectTimeout cannot end the session
+ * while a case waits for something else to. */
+static void join(struct ck *c, struct hx_session *s)
+{
+    ck_msg(c, s, "0");
+}
+
+/* A joined polling session with pings and noops queued (answered
+ * automatically); the answer to the join is taken. */
 static struct hx_session *poll_open(struct ck *c)
 {
-    return ck_open_on(c, HX_TP_POLLING, &(struct ck_sopt){.queue_control = true});
+    struct hx_session *s = ck_open_on(c, HX_TP_POLLING, &(struct ck_sopt){.queue_control = true});
+    join(c, s);
+    struct hx_match m = hx_match_eio(EIO_MESSAGE);
+    const struct hx_item *it = ck_try_wait(c, s, &m, CK_REPLY_MS);
+    if (!it || it->eio.data.len == 0 || it->eio.data.p[0] != '0')
+        ck_error(c, "precondition: no answer 40... to the message 40: %s", ck_item_desc(c, it));
+    return s;
 }
+
+static void ping_on(struct ck *c, struct hx_session *s, enum hx_tp tp, const char *what);
 
 /* The full upgrade as a precondition (ERROR when it does not complete).
  * The 5 travels on the WebSocket while a later request may take another
- * connection, so the case then waits for proof that the server took the
- * 5: the answer to a message "0" sent after it on the same WebSocket (an
- * echo server echoes it; a Socket.IO server answers the CONNECT). */
+ * connection, so the case then waits until the server shows it took the
+ * 5: its next ping arrives on the WebSocket. */
 static void upgrade_pre(struct ck *c, struct hx_session *s)
 {
     int rc = hx_eio_upgrade(s, 0, ck_in(c, CK_REPLY_MS));
     if (rc != HX_OK)
         ck_error(c, "precondition: the upgrade to WebSocket failed: %s (%s)", hx_status_name(rc),
                  hx_session_reason(s));
-    ck_msg(c, s, "0");
-    struct hx_match m = hx_match_eio(EIO_MESSAGE);
-    const struct hx_item *it = ck_try_wait(c, s, &m, CK_REPLY_MS);
-    if (!it || it->tp != HX_TP_WS)
-        ck_error(c, "precondition: no answer on the WebSocket after the upgrade: %s",
-                 ck_item_desc(c, it));
+    ping_on(c, s, HX_TP_WS, "the next ping on the WebSocket after the upgrade");
 }
 
 /* Waits for a server ping that arrives on transport |tp| (pings on the
@@ -198,6 +209,7 @@ static void probe_answer(struct ck *c)
 static void noop_release(struct ck *c)
 {
     struct hx_session *s = ck_open(c, &(struct ck_sopt){.manual_poll = true, .hb = HX_HB_WITHHOLD});
+    join(c, s);
     unsigned get = ck_http_start(c, s, &(struct ck_http){.target = POLL_TARGET});
     probe(c, s);
     uint32_t t0 = ck_now_ms(c);
@@ -319,7 +331,6 @@ static void candidate_message(struct ck *c)
 static void upgrade_timeout(struct ck *c)
 {
     struct hx_session *s = poll_open(c);
-    ck_msg(c, s, "0"); /* Socket.IO: CONNECT, so connectTimeout does not interfere */
     int rc = hx_eio_upgrade(s, HX_UPG_NO_UPGRADE, ck_in(c, CK_REPLY_MS));
     if (rc != HX_OK)
         ck_error(c, "precondition: the probe failed: %s (%s)", hx_status_name(rc),
@@ -367,6 +378,7 @@ static void eio_missing(struct ck *c)
 static void ws_session_upgrade(struct ck *c)
 {
     struct hx_session *s = ck_open_on(c, HX_TP_WS, &(struct ck_sopt){.queue_control = true});
+    join(c, s);
     expect_ws_refused(c, s, UPG_TARGET,
                       "a WebSocket for a WebSocket session refused or closed without 3probe");
     ping_on(c, s, HX_TP_WS, "the first WebSocket going on");

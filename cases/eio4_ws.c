@@ -21,8 +21,11 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* Opens a WebSocket-only session on a raw channel of a fresh session and
- * takes its open packet; ERROR when either fails. */
+/* Opens a WebSocket-only session on a raw channel of a fresh session,
+ * takes its open packet and joins: the message "0" (wire 40) is echoed by
+ * an echo server and is a CONNECT to "/" for a Socket.IO server, so that
+ * connectTimeout never closes the connection while a case watches for a
+ * close. ERROR when any of it fails. */
 static unsigned raw_open(struct ck *c, struct hx_session **out)
 {
     struct hx_session *s = ck_session(c, &(struct ck_sopt){.sio = -1});
@@ -34,8 +37,20 @@ static unsigned raw_open(struct ck *c, struct hx_session **out)
     const struct hx_item *it = ck_ws_next(c, s, ch, CK_REPLY_MS);
     if (!it || it->kind != HX_ITEM_WS || !it->eio_ok || it->eio.type != EIO_OPEN)
         ck_error(c, "precondition: no open packet on the WebSocket: %s", ck_item_desc(c, it));
+    ck_ws_send(c, s, ch, "40", 2, false);
+    it = ck_ws_next(c, s, ch, CK_REPLY_MS);
+    if (!it || it->kind != HX_ITEM_WS || it->raw.len < 2 || memcmp(it->raw.p, "40", 2) != 0)
+        ck_error(c, "precondition: no answer 40... to the message 40: %s", ck_item_desc(c, it));
     *out = s;
     return ch;
+}
+
+/* True for an Engine.IO message in a text frame (an echo, or a Socket.IO
+ * packet such as the auth event after joining). */
+static bool is_app_text(const struct hx_item *it)
+{
+    return it->kind == HX_ITEM_WS && it->opcode == HX_WS_TEXT && it->raw.len > 0 &&
+           it->raw.p[0] == '4';
 }
 
 static void raw_frame(struct ck *c, struct hx_session *s, unsigned ch, const struct hx_ws_out *f)
@@ -123,7 +138,7 @@ static const struct hx_item *wait_end(struct ck *c, struct hx_session *s, unsign
         const struct hx_item *it = raw_next(c, s, ch, until);
         if (!it || is_end(it))
             return it;
-        if (!*other)
+        if (!*other && !is_app_text(it))
             *other = it;
     }
 }
@@ -169,6 +184,31 @@ static void binary_echo(struct ck *c)
     const struct hx_item *it = expect_msg(c, s, ch, CK_REPLY_MS, "the binary echo");
     expect_binary(c, it, data, sizeof(data),
                   "a binary frame 01 02 03 04 (raw bytes, no type byte)");
+}
+
+/* A Socket.IO server: the attachment of a binary event echoed by the
+ * contract's message handler travels as a binary frame of raw bytes. */
+static void binary_frame_sio(struct ck *c)
+{
+    static const uint8_t data[] = {1, 2, 3};
+    static const char head[] = "451-[\"message\",{\"_placeholder\":true,\"num\":0}]";
+    static const char back[] = "451-[\"message-back\"";
+    struct hx_session *s;
+    unsigned ch = raw_open(c, &s);
+    raw_text(c, s, ch, head);
+    ck_ws_send(c, s, ch, data, sizeof(data), true);
+    uint64_t until = ck_in(c, CK_REPLY_MS);
+    const struct hx_item *it;
+    do /* skip the auth event and anything before the message-back header */
+        it = raw_next(c, s, ch, until);
+    while (it && is_app_text(it) &&
+           !(it->raw.len >= sizeof(back) - 1 && memcmp(it->raw.p, back, sizeof(back) - 1) == 0));
+    if (!it || is_end(it))
+        ck_fail(c, "the event 451-[\"message-back\",...] and its attachment", "%s",
+                it ? ck_item_desc(c, it) : "nothing within the window");
+    it = expect_msg(c, s, ch, CK_REPLY_MS, "the attachment after the header");
+    expect_binary(c, it, data, sizeof(data),
+                  "the attachment as a binary frame 01 02 03 (raw bytes, no base64 text)");
 }
 
 /* In v4 the first byte of a binary frame is data, not a packet type. */
@@ -322,7 +362,10 @@ static void ws_ping(struct ck *c)
     raw_frame(
         c, s, ch,
         &(struct hx_ws_out){.opcode = HX_WS_PING, .payload = (const uint8_t *)"siospec", .len = 7});
-    const struct hx_item *it = raw_next(c, s, ch, ck_in(c, CK_REPLY_MS));
+    uint64_t until = ck_in(c, CK_REPLY_MS);
+    const struct hx_item *it;
+    while ((it = raw_next(c, s, ch, until)) && is_app_text(it))
+        ; /* e.g. the auth event of a Socket.IO server */
     ck_check(c,
              it && it->kind == HX_ITEM_WS && it->opcode == HX_WS_PONG && ck_eq(it->raw, "siospec"),
              "a WebSocket pong frame carrying \"siospec\"", "%s", ck_item_desc(c, it));
@@ -494,6 +537,17 @@ static const struct ck_case cases[] = {
      .tags = "websocket,message,binary",
      .origin = "message > WebSocket > sends and receives a binary packet",
      .run = binary_echo},
+    {.id = "eio4.websocket.binary-frame-sio",
+     .title = "Socket.IO attachment in a binary frame",
+     .req = "Binary data a Socket.IO server sends over WebSocket travels as a binary frame of raw "
+            "bytes, not as base64 text.",
+     .spec = "eio4:ws-encoding:3,eio4:websocket:6",
+     .level = CK_MUST,
+     .tps = CK_WS,
+     .proto = CK_EIO4,
+     .needs = CK_NEED_SIO,
+     .tags = "websocket,message,binary",
+     .run = binary_frame_sio},
     {.id = "eio4.websocket.binary-leading-4",
      .title = "first byte of a binary frame is data",
      .req = "A v4 binary frame carries no packet type, so a leading 0x04 is part of the data.",
