@@ -6,11 +6,14 @@
 #include "cases/ck_run.h"
 
 extern const struct ck_group ck_group_eio4_handshake;
+extern const struct ck_group ck_group_eio4_polling;
+extern const struct ck_group ck_group_eio4_close;
+extern const struct ck_group ck_group_eio4_http;
 extern const struct ck_group ck_group_cve;
 
 const struct ck_group *const ck_groups[] = {
-    &ck_group_eio4_handshake,
-    &ck_group_cve,
+    &ck_group_eio4_handshake, &ck_group_eio4_polling, &ck_group_eio4_close,
+    &ck_group_eio4_http,      &ck_group_cve,
 };
 
 const size_t ck_ngroups = sizeof(ck_groups) / sizeof(ck_groups[0]);
