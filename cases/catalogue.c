@@ -6,10 +6,20 @@
 #include "cases/ck_run.h"
 
 extern const struct ck_group ck_group_eio4_handshake;
+extern const struct ck_group ck_group_sio5_event;
+extern const struct ck_group ck_group_sio5_ack;
+extern const struct ck_group ck_group_sio5_binary;
+extern const struct ck_group ck_group_sio5_invalid;
+extern const struct ck_group ck_group_sio5_rooms;
 extern const struct ck_group ck_group_cve;
 
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
+    &ck_group_sio5_event,
+    &ck_group_sio5_ack,
+    &ck_group_sio5_binary,
+    &ck_group_sio5_invalid,
+    &ck_group_sio5_rooms,
     &ck_group_cve,
 };
 
