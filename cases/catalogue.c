@@ -6,6 +6,9 @@
 #include "cases/ck_run.h"
 
 extern const struct ck_group ck_group_eio4_handshake;
+extern const struct ck_group ck_group_eio4_ws;
+extern const struct ck_group ck_group_eio4_heartbeat;
+extern const struct ck_group ck_group_eio4_upgrade;
 extern const struct ck_group ck_group_sio5_event;
 extern const struct ck_group ck_group_sio5_ack;
 extern const struct ck_group ck_group_sio5_binary;
@@ -15,6 +18,9 @@ extern const struct ck_group ck_group_cve;
 
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
+    &ck_group_eio4_ws,
+    &ck_group_eio4_heartbeat,
+    &ck_group_eio4_upgrade,
     &ck_group_sio5_event,
     &ck_group_sio5_ack,
     &ck_group_sio5_binary,
