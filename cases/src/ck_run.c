@@ -500,8 +500,6 @@ static void progress(struct run *r, size_t i)
     fflush(f);
 }
 
-static void apply_baseline(const struct run *r, size_t i);
-
 /* ---- workers -------------------------------------------------------------- */
 
 struct worker {
