@@ -1,10 +1,11 @@
 /*
  * eio4_close.c - Engine.IO v4: how a session ends. The client's close
  * packet (over polling, with a pending GET, inside a payload, over
- * WebSocket), the client dropping its transport, the server's ping timeout,
- * and what later requests with the sid get (engine.io-protocol v4 §Protocol,
- * §Heartbeat; protocol-notes §1.8, §1.10, §1.13 E18, E23-E27; §3.1 #13, #18,
- * #20-22).
+ * WebSocket), the client dropping its transport, how a pending GET is
+ * released when the server ends the session, and what later requests with
+ * the sid get (engine.io-protocol v4 §Protocol; protocol-notes §1.10,
+ * §1.13 E18, E23, E24, E27; §3.1 #13, #21, #22). The heartbeat and its
+ * timeout are eio4.heartbeat's.
  *
  * "Gone" is judged the way a client sees it: a polling GET with the sid
  * answers HTTP 400 with error code 1 (ck_expect_sid_gone).
@@ -209,40 +210,25 @@ static void ws_dropped(struct ck *c)
     expect_ws_sid_gone(c, s, "the client dropped its WebSocket connection");
 }
 
-/* ---- ping timeout ------------------------------------------------------------ */
+/* ---- the server releases a pending GET when it ends the session ------------ */
 
-/* A client that never answers pings: the session ends about pingInterval
- * + pingTimeout after the handshake, not before. */
-static void ping_timeout(struct ck *c)
+/* The ping is fetched and never answered; the GET that waits next is
+ * answered when the ping timeout ends the session (the reference: 1). */
+static void timeout_releases_get(struct ck *c)
 {
-    uint32_t pi = ck_ping_interval(c), pt = ck_ping_timeout(c);
-    uint32_t upper = pi + pt + ck_ms(c, 400);
-    if (pi + pt < BEFORE_CONNECT_TIMEOUT && upper > BEFORE_CONNECT_TIMEOUT)
-        upper = BEFORE_CONNECT_TIMEOUT;
-    struct hx_session *s = ck_open(c, &(struct ck_sopt){.hb = HX_HB_WITHHOLD});
-    bool closed = closes_in(c, s, upper > ck_now_ms(c) ? upper - ck_now_ms(c) : 0);
-    uint32_t at = ck_now_ms(c);
-    ck_check(c, closed,
-             ck_fmt(c, "the session closed %u ms after the handshake at the latest", upper),
-             "still open after %u ms", at);
-    ck_check(c, at + 50 >= pi + pt,
-             ck_fmt(c, "the session kept until pingInterval + pingTimeout (%u ms)", pi + pt),
-             "closed after %u ms (%s)", at, hx_session_reason(s));
+    struct hx_session *s = ck_open(c, &(struct ck_sopt){.manual_poll = true});
+    unsigned get = ck_http_start(c, s, &(struct ck_http){.target = POLL});
+    const struct hx_item *it = ck_http_wait(c, s, get, ck_ping_interval(c) + CK_REPLY_MS);
+    ck_check(c, is_status(it, 200) && ck_eq(it->raw, "2"),
+             "the first GET brings the ping 2 (precondition)", "%s", ck_item_desc(c, it));
+    get = ck_http_start(c, s, &(struct ck_http){.target = POLL});
+    it = ck_http_wait(c, s, get, ck_ping_timeout(c) + CK_REPLY_MS);
+    ck_note(c, "the GET pending at the ping timeout got %s", ck_item_desc(c, it));
+    ck_check(c, is_status(it, 200) && ck_eq(it->raw, "1"),
+             "the GET pending at the ping timeout answered 200 with the close packet 1 "
+             "(reference)",
+             "%s", ck_item_desc(c, it));
 }
-/* Nobody polls after the handshake; after pingInterval + pingTimeout the
- * sid is unknown. */
-static void ping_timeout_idle(struct ck *c)
-{
-    uint32_t pi = ck_ping_interval(c), pt = ck_ping_timeout(c);
-    uint32_t wait = ck_ms(c, pi + pt + 150);
-    if (pi + pt < BEFORE_CONNECT_TIMEOUT && wait > BEFORE_CONNECT_TIMEOUT)
-        wait = BEFORE_CONNECT_TIMEOUT;
-    struct hx_session *s = ck_open(c, &(struct ck_sopt){.manual_poll = true, .hb = HX_HB_WITHHOLD});
-    hx_session_pump(s, hx_session_in(s, wait > ck_now_ms(c) ? wait - ck_now_ms(c) : 0));
-    ck_expect_sid_gone(c, s, "no pong came within pingInterval + pingTimeout");
-}
-
-/* ---- the server releases a pending GET when it closes on an error ----------- */
 
 static void error_releases_get(struct ck *c)
 {
@@ -330,28 +316,6 @@ static const struct ck_case cases[] = {
      .proto = CK_EIO4,
      .tags = "close,websocket",
      .run = ws_dropped},
-    {.id = "eio4.close.ping-timeout",
-     .title = "no pong: closed after pingInterval + pingTimeout",
-     .req = "A client that never answers pings is dropped about pingInterval + pingTimeout after "
-            "the handshake, and not before.",
-     .spec = "eio4:heartbeat:4,eio4:heartbeat:3",
-     .level = CK_SHOULD,
-     .tps = CK_BOTH,
-     .proto = CK_EIO4,
-     .tags = "close,heartbeat,timing",
-     .origin = "heartbeat > WebSocket > closes the session upon ping timeout",
-     .run = ping_timeout},
-    {.id = "eio4.close.ping-timeout-idle",
-     .title = "idle polling session expires",
-     .req = "A polling session that neither polls nor answers the ping is unknown (HTTP 400 "
-            "code 1) after pingInterval + pingTimeout.",
-     .spec = "eio4:heartbeat:4,ref:eio4-errors:2",
-     .level = CK_SHOULD,
-     .tps = CK_POLLING,
-     .proto = CK_EIO4,
-     .tags = "close,heartbeat,timing",
-     .origin = "heartbeat > HTTP long-polling > closes the session upon ping timeout",
-     .run = ping_timeout_idle},
     {.id = "eio4.close.error-releases-get",
      .title = "pending GET gets 1 when an error closes the session",
      .req = "Records how a pending GET ends when an invalid POST makes the server close the "
@@ -362,7 +326,17 @@ static const struct ck_case cases[] = {
      .proto = CK_EIO4,
      .tags = "close,polling,errors",
      .run = error_releases_get},
+    {.id = "eio4.close.timeout-releases-get",
+     .title = "pending GET gets 1 at the ping timeout",
+     .req = "Records how the GET pending when the ping timeout ends the session is answered (the "
+            "reference: 200 with the close packet).",
+     .spec = "ref:eio4-polling-close:5,eio4:heartbeat:4",
+     .level = CK_INFO,
+     .tps = CK_POLLING,
+     .proto = CK_EIO4,
+     .tags = "close,polling,heartbeat",
+     .run = timeout_releases_get},
 };
 
 CK_GROUP(ck_group_eio4_close, "eio4.close",
-         "Engine.IO v4 closing: close packets, dropped transports, ping timeout", cases);
+         "Engine.IO v4 closing: close packets, dropped transports, released GETs", cases);
