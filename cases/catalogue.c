@@ -14,6 +14,8 @@ extern const struct ck_group ck_group_sio5_ack;
 extern const struct ck_group ck_group_sio5_binary;
 extern const struct ck_group ck_group_sio5_invalid;
 extern const struct ck_group ck_group_sio5_rooms;
+extern const struct ck_group ck_group_eio3;
+extern const struct ck_group ck_group_sio4;
 extern const struct ck_group ck_group_cve;
 
 const struct ck_group *const ck_groups[] = {
@@ -26,6 +28,8 @@ const struct ck_group *const ck_groups[] = {
     &ck_group_sio5_binary,
     &ck_group_sio5_invalid,
     &ck_group_sio5_rooms,
+    &ck_group_eio3,
+    &ck_group_sio4,
     &ck_group_cve,
 };
 
