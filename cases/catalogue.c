@@ -9,12 +9,12 @@ extern const struct ck_group ck_group_eio4_handshake;
 extern const struct ck_group ck_group_eio4_ws;
 extern const struct ck_group ck_group_eio4_heartbeat;
 extern const struct ck_group ck_group_eio4_upgrade;
+extern const struct ck_group ck_group_eio3;
 extern const struct ck_group ck_group_sio5_event;
 extern const struct ck_group ck_group_sio5_ack;
 extern const struct ck_group ck_group_sio5_binary;
 extern const struct ck_group ck_group_sio5_invalid;
 extern const struct ck_group ck_group_sio5_rooms;
-extern const struct ck_group ck_group_eio3;
 extern const struct ck_group ck_group_sio4;
 extern const struct ck_group ck_group_cve;
 
@@ -23,12 +23,12 @@ const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_ws,
     &ck_group_eio4_heartbeat,
     &ck_group_eio4_upgrade,
+    &ck_group_eio3,
     &ck_group_sio5_event,
     &ck_group_sio5_ack,
     &ck_group_sio5_binary,
     &ck_group_sio5_invalid,
     &ck_group_sio5_rooms,
-    &ck_group_eio3,
     &ck_group_sio4,
     &ck_group_cve,
 };
