@@ -7,8 +7,8 @@
 
 extern const struct ck_group ck_group_eio4_handshake;
 extern const struct ck_group ck_group_eio4_polling;
-extern const struct ck_group ck_group_eio4_close;
 extern const struct ck_group ck_group_eio4_http;
+extern const struct ck_group ck_group_eio4_close;
 extern const struct ck_group ck_group_eio4_ws;
 extern const struct ck_group ck_group_eio4_heartbeat;
 extern const struct ck_group ck_group_eio4_upgrade;
@@ -24,8 +24,8 @@ extern const struct ck_group ck_group_cve;
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
     &ck_group_eio4_polling,
-    &ck_group_eio4_close,
     &ck_group_eio4_http,
+    &ck_group_eio4_close,
     &ck_group_eio4_ws,
     &ck_group_eio4_heartbeat,
     &ck_group_eio4_upgrade,
