@@ -7,9 +7,17 @@
 
 extern const struct ck_group ck_group_eio4_handshake;
 extern const struct ck_group ck_group_cve;
+extern const struct ck_group ck_group_sio5_connect;
+extern const struct ck_group ck_group_sio5_namespace;
+extern const struct ck_group ck_group_sio5_disconnect;
+extern const struct ck_group ck_group_sio5_recovery;
 
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
+    &ck_group_sio5_connect,
+    &ck_group_sio5_namespace,
+    &ck_group_sio5_disconnect,
+    &ck_group_sio5_recovery,
     &ck_group_cve,
 };
 
