@@ -12,6 +12,8 @@ extern const struct ck_group ck_group_sio5_namespace;
 extern const struct ck_group ck_group_sio5_disconnect;
 extern const struct ck_group ck_group_sio5_recovery;
 
+/* One group per line keeps merges simple. */
+/* clang-format off */
 const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_handshake,
     &ck_group_sio5_connect,
@@ -20,5 +22,6 @@ const struct ck_group *const ck_groups[] = {
     &ck_group_sio5_recovery,
     &ck_group_cve,
 };
+/* clang-format on */
 
 const size_t ck_ngroups = sizeof(ck_groups) / sizeof(ck_groups[0]);
