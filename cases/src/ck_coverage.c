@@ -163,7 +163,7 @@ static void report(struct stmt *v, size_t n, bool json, FILE *out)
                 tot, cov, nocase, tot - cov - nocase);
 }
 
-int ck_coverage(const char *table, bool json, bool check, FILE *out, FILE *err)
+int ck_coverage(const char *table, bool json, bool check, long max_open, FILE *out, FILE *err)
 {
     struct stmt *v = NULL;
     size_t n = 0;
@@ -201,15 +201,22 @@ int ck_coverage(const char *table, bool json, bool check, FILE *out, FILE *err)
         }
     }
     report(v, n, json, out);
+    long open = 0;
     for (size_t i = 0; i < n; i++) {
         if (v[i].cases == 0 && !v[i].no_case[0]) {
-            if (check)
+            if (check && max_open < 0)
                 fprintf(err, "coverage: statement %s (%s) has no case and no reason\n", v[i].id,
                         v[i].section);
-            bad = 1;
+            open++;
         }
         free(v[i].id), free(v[i].doc), free(v[i].section), free(v[i].kind), free(v[i].no_case);
     }
     free(v);
+    if (check && max_open >= 0 && open > max_open) {
+        fprintf(err, "coverage: %ld open statements, more than the allowed %ld\n", open, max_open);
+        bad = 1;
+    } else if (check && max_open < 0 && open) {
+        bad = 1;
+    }
     return check && bad ? 1 : 0;
 }
