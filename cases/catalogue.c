@@ -13,6 +13,10 @@ extern const struct ck_group ck_group_eio4_ws;
 extern const struct ck_group ck_group_eio4_heartbeat;
 extern const struct ck_group ck_group_eio4_upgrade;
 extern const struct ck_group ck_group_eio3;
+extern const struct ck_group ck_group_sio5_connect;
+extern const struct ck_group ck_group_sio5_namespace;
+extern const struct ck_group ck_group_sio5_disconnect;
+extern const struct ck_group ck_group_sio5_recovery;
 extern const struct ck_group ck_group_sio5_event;
 extern const struct ck_group ck_group_sio5_ack;
 extern const struct ck_group ck_group_sio5_binary;
@@ -30,6 +34,10 @@ const struct ck_group *const ck_groups[] = {
     &ck_group_eio4_heartbeat,
     &ck_group_eio4_upgrade,
     &ck_group_eio3,
+    &ck_group_sio5_connect,
+    &ck_group_sio5_namespace,
+    &ck_group_sio5_disconnect,
+    &ck_group_sio5_recovery,
     &ck_group_sio5_event,
     &ck_group_sio5_ack,
     &ck_group_sio5_binary,

@@ -673,3 +673,60 @@ void ck_expect_sid_gone(struct ck *c, struct hx_session *s, const char *why)
     }
     ck_fail(c, exp, "three GETs in a row answered with close or noop packets");
 }
+
+/* ---- Socket.IO connection helpers ---------------------------------------- */
+
+const struct hx_item *ck_next_sio(struct ck *c, struct hx_session *s, uint32_t ms, const char *what)
+{
+    struct hx_match m = {.kinds = HX_KIND(HX_ITEM_SIO) | HX_KIND(HX_ITEM_ERROR)};
+    for (;;) {
+        const struct hx_item *it = ck_wait(c, s, &m, ms, what);
+        /* ERROR items without a transport are notes on the handshake (a
+         * leniently accepted open packet), not something the server sent
+         * after it; they come at once, so the window barely grows. */
+        if (it->kind != HX_ITEM_ERROR || it->tp != HX_TP_NONE)
+            return it;
+    }
+}
+
+/* The content of JSON string token |tok|, or NULL when it is no string. */
+static const char *json_string(struct ck *c, struct cdc_span tok)
+{
+    if (cdc_json_type_of(tok) != CDC_JSON_STRING)
+        return NULL;
+    struct cdc_buf b;
+    cdc_buf_init(&b, 1u << 16, NULL);
+    const char *out = NULL;
+    if (cdc_json_string_unescape(tok, &b) == CDC_OK)
+        out = ck_str(c, (struct cdc_span){b.p, b.len}, false);
+    cdc_buf_free(&b);
+    return out;
+}
+
+const char *ck_sio_sid(struct ck *c, const struct hx_item *it, const char *nsp, bool exact)
+{
+    nsp = nsp ? nsp : "/";
+    const char *exp = ck_fmt(c, "a CONNECT on %s whose payload is an object with %sa string sid%s",
+                             nsp, exact ? "exactly " : "", c->recovery ? " and a string pid" : "");
+    if (it->kind != HX_ITEM_SIO || it->sio.type != SIO_CONNECT || !ck_eq(it->sio.nsp, nsp))
+        ck_fail(c, exp, "%s", ck_item_desc(c, it));
+    struct cdc_span d = it->sio.data, v, key;
+    if (cdc_json_type_of(d) != CDC_JSON_OBJECT)
+        ck_fail(c, exp, "payload \"%s\"", ck_str(c, d, true));
+    const char *sid = cdc_json_object_get(d, "sid", &v) == 1 ? json_string(c, v) : NULL;
+    ck_check(c, sid && sid[0], exp, "payload \"%s\"", ck_str(c, d, true));
+    if (c->recovery)
+        ck_check(c, cdc_json_object_get(d, "pid", &v) == 1 && json_string(c, v), exp,
+                 "payload \"%s\"", ck_str(c, d, true));
+    if (!exact)
+        return sid;
+    struct cdc_json_iter iter;
+    cdc_json_iter_init(&iter, d);
+    while (cdc_json_iter_next(&iter, &key, &v) == 1) {
+        bool known =
+            cdc_json_string_eq(key, "sid", 3) || (c->recovery && cdc_json_string_eq(key, "pid", 3));
+        ck_check(c, known, exp, "payload \"%s\" has member %s", ck_str(c, d, true),
+                 ck_str(c, key, true));
+    }
+    return sid;
+}
