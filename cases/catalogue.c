@@ -16,12 +16,12 @@ extern const struct ck_group ck_group_eio3;
 extern const struct ck_group ck_group_sio5_connect;
 extern const struct ck_group ck_group_sio5_namespace;
 extern const struct ck_group ck_group_sio5_disconnect;
-extern const struct ck_group ck_group_sio5_recovery;
 extern const struct ck_group ck_group_sio5_event;
 extern const struct ck_group ck_group_sio5_ack;
 extern const struct ck_group ck_group_sio5_binary;
 extern const struct ck_group ck_group_sio5_invalid;
 extern const struct ck_group ck_group_sio5_rooms;
+extern const struct ck_group ck_group_sio5_recovery;
 extern const struct ck_group ck_group_sio4;
 extern const struct ck_group ck_group_cve;
 
@@ -37,12 +37,12 @@ const struct ck_group *const ck_groups[] = {
     &ck_group_sio5_connect,
     &ck_group_sio5_namespace,
     &ck_group_sio5_disconnect,
-    &ck_group_sio5_recovery,
     &ck_group_sio5_event,
     &ck_group_sio5_ack,
     &ck_group_sio5_binary,
     &ck_group_sio5_invalid,
     &ck_group_sio5_rooms,
+    &ck_group_sio5_recovery,
     &ck_group_sio4,
     &ck_group_cve,
 };
