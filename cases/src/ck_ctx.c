@@ -629,3 +629,104 @@ struct cdc_span ck_event_data(struct ck *c, const struct hx_item *it)
     buf[k] = ']';
     return (struct cdc_span){(const uint8_t *)buf, k + 1};
 }
+
+/* ---- the end of a session -------------------------------------------------- */
+
+/* True when |b| is a v4 payload of close and noop packets only. */
+static bool only_close_noop(struct cdc_span b)
+{
+    if (b.len == 0)
+        return false;
+    for (size_t i = 0; i < b.len; i++) {
+        bool sep = i % 2 == 1;
+        if (sep ? b.p[i] != 0x1e : b.p[i] != '1' && b.p[i] != '6')
+            return false;
+    }
+    return b.len % 2 == 1;
+}
+
+void ck_expect_sid_gone(struct ck *c, struct hx_session *s, const char *why)
+{
+    const char *exp = ck_fmt(c,
+                             "the session is gone (%s): a GET with its sid answers HTTP 400 "
+                             "with {\"code\":1,...} (after close or noop packets at most)",
+                             why);
+    for (int round = 0; round < 3; round++) {
+        unsigned chan = ck_http_start(
+            c, s, &(struct ck_http){.target = "{path}?EIO={eio}&transport=polling&sid={sid}"});
+        const struct hx_item *it = NULL;
+        hx_session_http_wait(s, chan, ck_in(c, CK_REPLY_MS), &it);
+        if (!it)
+            ck_fail(c, exp, "the GET got no answer within %u ms", ck_ms(c, CK_REPLY_MS));
+        if (it->kind == HX_ITEM_HTTP && it->http_status == 200 && only_close_noop(it->raw))
+            continue;
+        if (it->kind != HX_ITEM_HTTP || it->http_status != 400)
+            ck_fail(c, exp, "%s", ck_item_desc(c, it));
+        struct cdc_span v;
+        uint64_t code = 99;
+        ck_check(c,
+                 cdc_json_validate(it->raw.p, it->raw.len, 8, false, NULL) == CDC_OK &&
+                     cdc_json_object_get(it->raw, "code", &v) == 1 &&
+                     cdc_json_number_u64(v, 100, &code) == CDC_OK && code == 1,
+                 exp, "HTTP 400 \"%s\"", ck_str(c, it->raw, true));
+        return;
+    }
+    ck_fail(c, exp, "three GETs in a row answered with close or noop packets");
+}
+
+/* ---- Socket.IO connection helpers ---------------------------------------- */
+
+const struct hx_item *ck_next_sio(struct ck *c, struct hx_session *s, uint32_t ms, const char *what)
+{
+    struct hx_match m = {.kinds = HX_KIND(HX_ITEM_SIO) | HX_KIND(HX_ITEM_ERROR)};
+    for (;;) {
+        const struct hx_item *it = ck_wait(c, s, &m, ms, what);
+        /* ERROR items without a transport are notes on the handshake (a
+         * leniently accepted open packet), not something the server sent
+         * after it; they come at once, so the window barely grows. */
+        if (it->kind != HX_ITEM_ERROR || it->tp != HX_TP_NONE)
+            return it;
+    }
+}
+
+/* The content of JSON string token |tok|, or NULL when it is no string. */
+static const char *json_string(struct ck *c, struct cdc_span tok)
+{
+    if (cdc_json_type_of(tok) != CDC_JSON_STRING)
+        return NULL;
+    struct cdc_buf b;
+    cdc_buf_init(&b, 1u << 16, NULL);
+    const char *out = NULL;
+    if (cdc_json_string_unescape(tok, &b) == CDC_OK)
+        out = ck_str(c, (struct cdc_span){b.p, b.len}, false);
+    cdc_buf_free(&b);
+    return out;
+}
+
+const char *ck_sio_sid(struct ck *c, const struct hx_item *it, const char *nsp, bool exact)
+{
+    nsp = nsp ? nsp : "/";
+    const char *exp = ck_fmt(c, "a CONNECT on %s whose payload is an object with %sa string sid%s",
+                             nsp, exact ? "exactly " : "", c->recovery ? " and a string pid" : "");
+    if (it->kind != HX_ITEM_SIO || it->sio.type != SIO_CONNECT || !ck_eq(it->sio.nsp, nsp))
+        ck_fail(c, exp, "%s", ck_item_desc(c, it));
+    struct cdc_span d = it->sio.data, v, key;
+    if (cdc_json_type_of(d) != CDC_JSON_OBJECT)
+        ck_fail(c, exp, "payload \"%s\"", ck_str(c, d, true));
+    const char *sid = cdc_json_object_get(d, "sid", &v) == 1 ? json_string(c, v) : NULL;
+    ck_check(c, sid && sid[0], exp, "payload \"%s\"", ck_str(c, d, true));
+    if (c->recovery)
+        ck_check(c, cdc_json_object_get(d, "pid", &v) == 1 && json_string(c, v), exp,
+                 "payload \"%s\"", ck_str(c, d, true));
+    if (!exact)
+        return sid;
+    struct cdc_json_iter iter;
+    cdc_json_iter_init(&iter, d);
+    while (cdc_json_iter_next(&iter, &key, &v) == 1) {
+        bool known =
+            cdc_json_string_eq(key, "sid", 3) || (c->recovery && cdc_json_string_eq(key, "pid", 3));
+        ck_check(c, known, exp, "payload \"%s\" has member %s", ck_str(c, d, true),
+                 ck_str(c, key, true));
+    }
+    return sid;
+}

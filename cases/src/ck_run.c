@@ -540,6 +540,7 @@ static void *worker_main(void *arg)
         r->running--;
         r->current[w->idx] = NULL;
         r->end_us[i] = now_us(r);
+        apply_baseline(r, i);
         if (r->started_gen[i] != r->gen && !r->url_mode)
             r->rerun[i] = true; /* the server died while it ran */
         r->done++;
@@ -821,6 +822,7 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
             if (restart_server(&r) != HX_TARGET_OK)
                 r.server_down = true;
         }
+        apply_baseline(&r, i);
         pthread_mutex_lock(&r.mu);
         progress(&r, i);
         pthread_mutex_unlock(&r.mu);

@@ -6,8 +6,10 @@ chosen by SIOSPEC_FAULT) once per fault and once faithful.
 - faithful: siospec must exit 0 (every case as expected);
 - each fault: siospec must exit 1, and every case-id glob listed for the
   fault in expect.tsv must match at least one case that FAILs (or is
-  NON-STRICT); a fault without an expect.tsv row must make at least one
-  case fail.
+  NON-STRICT) beyond the baseline; a fault without an expect.tsv row must
+  make at least one case fail;
+- a fault listed in uncaught.tsv (fault, reason) is a known gap: the test
+  fails once the catalogue catches it, so that the entry gets removed.
 
 usage: fault_test.py SIOSPEC [--faults a,b] [--jobs N] [--timeout-scale X] [--report FILE]
 Prints one line per fault and "N passed, N failed" at the end; exit 1 when
@@ -72,6 +74,7 @@ def main(argv):
         i += 2
     faults = [r[0] for r in table("faults.tsv")]
     expect = {r[0]: [g for g in r[1].split(",") if g] for r in table("expect.tsv") if len(r) > 1}
+    uncaught = {r[0]: r[1] if len(r) > 1 else "" for r in table("uncaught.tsv")}
     if only:
         faults = [f for f in faults if f in only]
     passed = failed = 0
@@ -89,10 +92,21 @@ def main(argv):
         passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
         for f in faults:
             rc, doc, log = run(siospec, f, args, tmp)
+            # Failures beyond the target's baseline (XFAIL is the faithful
+            # server's own known deviation, not the fault).
             caught = sorted(c["id"] for c in doc["cases"]
-                            if c["raw_verdict"] in ("FAIL", "NON-STRICT"))
+                            if c["verdict"] in ("FAIL", "NON-STRICT"))
             missing = [g for g in expect.get(f, []) if not fnmatch.filter(caught, g)]
             ok = rc == 1 and caught and not missing
+            if f in uncaught:
+                # A known gap, with its reason: passes while still uncaught,
+                # fails once caught so the entry gets removed (a ratchet).
+                print("%-34s known gap (%s)%s" % (f, uncaught[f], ": NOW CAUGHT, remove it from "
+                                                  "uncaught.tsv" if ok else ""))
+                passed, failed = (passed, failed + 1) if ok else (passed + 1, failed)
+                lines.append({"fault": f, "caught": bool(ok), "ok": not ok, "failing": caught,
+                              "exit": rc, "known_gap": uncaught[f]})
+                continue
             passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
             line = "%-34s %s: %d case(s) fail, exit %d%s; e.g. %s" % (
                 f, "caught" if ok else "MISSED", len(caught), rc,
@@ -104,8 +118,8 @@ def main(argv):
     if report:
         json.dump(lines, open(report, "w"), indent=1)
     n = len(lines)
-    print("fault_test: %d of %d faults caught by the catalogue" % (
-        sum(1 for l in lines if l["caught"]), n))
+    print("fault_test: %d of %d faults caught by the catalogue (%d known gaps)" % (
+        sum(1 for l in lines if l["caught"]), n, sum(1 for l in lines if "known_gap" in l)))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -282,4 +282,27 @@ const char *ck_fmt(struct ck *c, const char *fmt, ...) __attribute__((format(pri
 /* Describes an item in one line (for "seen"). */
 const char *ck_item_desc(struct ck *c, const struct hx_item *it);
 
+/* ---- the end of a session -------------------------------------------------- */
+
+/* ck_fail unless the server forgot session |s|: a polling GET with its sid
+ * (on its own channel) answers HTTP 400 with error code 1 (ref:eio4-errors:2).
+ * GETs answered 200 with nothing but close or noop packets (a close still
+ * being delivered) are allowed first; a GET that brings anything else (a
+ * ping: the session lives) or no answer within CK_REPLY_MS fails. |why|
+ * names what should have ended the session. */
+void ck_expect_sid_gone(struct ck *c, struct hx_session *s, const char *why);
+
+/* ---- Socket.IO connection helpers ---------------------------------------- */
+
+/* The next Socket.IO item in arrival order, whatever its type and namespace
+ * (or the ERROR item of undecodable input received on the transport);
+ * ck_fail naming |what| when none comes within |ms| (scaled). */
+const struct hx_item *ck_next_sio(struct ck *c, struct hx_session *s, uint32_t ms,
+                                  const char *what);
+/* The socket id of CONNECT answer |it| for namespace |nsp| (NULL: "/").
+ * ck_fail unless |it| is a CONNECT on |nsp| whose payload is an object with a
+ * non-empty string sid (and a string pid on a recovery target); with |exact|
+ * also unless the object has no other member. */
+const char *ck_sio_sid(struct ck *c, const struct hx_item *it, const char *nsp, bool exact);
+
 #endif
