@@ -1,0 +1,36 @@
+/*
+ * rpt.h - compliance reports rendered from the canonical result of a run
+ * (the JSON document `siospec run --json` writes; schema in
+ * cases/schema/result.schema.json). The one source of truth is that
+ * document: `siospec run` renders its reports from it exactly as `siospec
+ * report RESULT.json` does later, so both give the same bytes.
+ *
+ * Depends on the result document and cJSON only, never on the harness.
+ * Writers return 0 or -1 (errno set, or |err| filled by rpt_load).
+ */
+#ifndef REPORTS_RPT_H
+#define REPORTS_RPT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct rpt_result;
+
+/* Parses a result document (|len| bytes). Returns 0 with *|out| set, or -1
+ * with a one-line reason in |err| (not JSON, wrong schema tag, missing
+ * fields). */
+int rpt_load(struct rpt_result **out, const char *json, size_t len, char *err, size_t errcap);
+/* Reads and parses |path|. */
+int rpt_load_file(struct rpt_result **out, const char *path, char *err, size_t errcap);
+void rpt_free(struct rpt_result *r);
+
+/* JUnit XML: one testsuite per group, one testcase per case and transport. */
+int rpt_junit_write(const struct rpt_result *r, FILE *f);
+/* Markdown for a CI job summary (bounded under 1 MiB). */
+int rpt_md_write(const struct rpt_result *r, FILE *f);
+/* One self-contained HTML file (no external assets). */
+int rpt_html_write(const struct rpt_result *r, FILE *f);
+/* Per case: DIR/<id>.txt (readable wire log) and DIR/<id>.jsonl. */
+int rpt_transcripts_write(const struct rpt_result *r, const char *dir);
+
+#endif
