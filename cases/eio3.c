@@ -897,8 +897,9 @@ static const struct ck_case cases[] = {
      .title = "opens a session",
      .req = "A revision 3 handshake answers an open packet with a sid, the upgrades the "
             "transport allows and the contract's ping values; maxPayload is absent or 1000000.",
-     .spec = "eio3:session:1,eio3:session:2,eio3:session:3,eio3:session:4,eio3:session:5,"
-             "eio3:packet-open:1,eio3:urls:7,eio3:transports:1,eio3:sample-ws:1,ref:v3-handshake:1",
+     .spec =
+         "eio3:urls:1,eio3:session:1,eio3:session:2,eio3:session:3,eio3:session:4,eio3:session:5,"
+         "eio3:packet-open:1,eio3:urls:7,eio3:transports:1,eio3:sample-ws:1,ref:v3-handshake:1",
      .level = CK_MUST,
      .tps = CK_BOTH,
      .proto = CK_EIO3,

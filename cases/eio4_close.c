@@ -247,7 +247,7 @@ static const struct ck_case cases[] = {
      .title = "the client's close packet ends the session",
      .req = "A close packet from the client ends the session: over polling its sid is unknown "
             "afterwards, over WebSocket the server closes the connection.",
-     .spec = "eio4:packet:3,ref:eio4-polling-close:1,ref:eio4-errors:2",
+     .spec = "sio5:sample-session:9,eio4:packet:3,ref:eio4-polling-close:1,ref:eio4-errors:2",
      .level = CK_MUST,
      .tps = CK_BOTH,
      .proto = CK_EIO4,

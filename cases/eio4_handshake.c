@@ -236,7 +236,8 @@ static const struct ck_case cases[] = {
      .title = "opens a session",
      .req = "A handshake request answers an open packet whose JSON carries the sid and the "
             "contract's timing and size values.",
-     .spec = "eio4:handshake:2,eio4:handshake:3,eio4:handshake:6,eio4:handshake:7,eio4:handshake:9,"
+     .spec = "eio4:request-path:1,eio4:request-path:2,eio4:packet:2,eio4:handshake:2,eio4:"
+             "handshake:3,eio4:handshake:6,eio4:handshake:7,eio4:handshake:9,"
              "eio4:handshake:10,eio4:handshake:11",
      .level = CK_MUST,
      .tps = CK_BOTH,
