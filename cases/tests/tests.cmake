@@ -3,6 +3,14 @@
 # catalogue against every bundled target and the fault-injection fixture.
 set(CK_TESTS ${CMAKE_CURRENT_LIST_DIR})
 
+add_executable(test_cases ${CK_TESTS}/test_cases.c ${CMAKE_SOURCE_DIR}/harness/tests/th_run.c)
+target_include_directories(test_cases PRIVATE ${CMAKE_SOURCE_DIR}/harness/tests)
+target_compile_definitions(test_cases PRIVATE _GNU_SOURCE)
+target_link_libraries(test_cases PRIVATE cases PkgConfig::CUNIT)
+siospec_warnings(test_cases)
+add_test(NAME cases_unit COMMAND test_cases)
+set_tests_properties(cases_unit PROPERTIES LABELS unit TIMEOUT 60)
+
 add_test(NAME catalogue_list
          COMMAND python3 ${CK_TESTS}/check_list.py $<TARGET_FILE:siospec> 250)
 set_tests_properties(catalogue_list PROPERTIES LABELS unit TIMEOUT 60)
