@@ -272,6 +272,7 @@ struct run {
     uint64_t out_pos;  /* server output read so far */
     uint64_t alive_us; /* last time the server was seen alive */
     uint64_t *end_us;  /* per entry: when it finished */
+    size_t *order;     /* dispatch order: entries likely to take long first */
 };
 
 static uint64_t now_us(const struct run *r)
@@ -500,6 +501,30 @@ static void progress(struct run *r, size_t i)
     fflush(f);
 }
 
+/* A rough cost class from a case's tags: cases that wait for timers
+ * (heartbeat, timeouts, upgrades) start first, so that the run ends soon
+ * after its longest case instead of starting it last. */
+static int cost_class(const struct ck_case *cs)
+{
+    static const char *const slow[] = {"timing",  "heartbeat", "timeout",
+                                       "upgrade", "cve",       "recovery"};
+    const char *t = cs->tags ? cs->tags : "";
+    for (size_t k = 0; k < sizeof(slow) / sizeof(slow[0]); k++)
+        if (strstr(t, slow[k]))
+            return (int)(sizeof(slow) / sizeof(slow[0]) - k);
+    return 0;
+}
+
+static int cmp_cost(const void *a, const void *b, void *arg)
+{
+    const struct ck_result *res = arg;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int cx = cost_class(res->entries[x].cs), cy = cost_class(res->entries[y].cs);
+    if (cx != cy)
+        return cy - cx;
+    return x < y ? -1 : x > y;
+}
+
 /* ---- workers -------------------------------------------------------------- */
 
 struct worker {
@@ -520,7 +545,7 @@ static void *worker_main(void *arg)
             pthread_mutex_unlock(&r->mu);
             break;
         }
-        size_t i = r->next++;
+        size_t i = r->order ? r->order[r->next++] : r->next++;
         struct ck_outcome *oc = &r->res->out[i];
         if (oc->verdict == CK_V_SKIP) { /* decided up front */
             r->done++;
@@ -725,6 +750,12 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
         nw = res->n ? (unsigned)res->n : 1;
     r.nworkers = nw;
     r.rerun = calloc(res->n + 1, sizeof(bool));
+    r.order = calloc(res->n + 1, sizeof(size_t));
+    if (r.order) {
+        for (size_t i = 0; i < res->n; i++)
+            r.order[i] = i;
+        qsort_r(r.order, res->n, sizeof(size_t), cmp_cost, res);
+    }
     r.started_gen = calloc(res->n + 1, sizeof(unsigned));
     r.end_us = calloc(res->n + 1, sizeof(uint64_t));
     r.alive_us = now_us(&r);
@@ -853,6 +884,7 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
     free(r.rerun);
     free(r.started_gen);
     free(r.end_us);
+    free(r.order);
     free(r.current);
     free(th);
     free(ws);
