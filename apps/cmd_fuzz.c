@@ -200,6 +200,10 @@ static void print_summary(const struct hx_live_campaign_opts *o, const struct hx
            o->target, (unsigned long long)r->cases, (double)r->elapsed_ms / 1000.0,
            r->elapsed_ms ? (double)r->cases * 1000.0 / (double)r->elapsed_ms : 0.0, r->jobs,
            r->restarts, nf, r->stopped_early ? " (stopped early: every expected CVE found)" : "");
+    if (r->active_ms + 500 < r->elapsed_ms)
+        printf("   fuzzing: %.1f cases/s over %.1f s (then %.1f s finishing findings)\n",
+               r->active_ms ? (double)r->cases * 1000.0 / (double)r->active_ms : 0.0,
+               (double)r->active_ms / 1000.0, (double)(r->elapsed_ms - r->active_ms) / 1000.0);
     printf(
         "   feedback: %llu answer shapes, %s%llu server coverage features, corpus %zu (%zu new), "
         "%llu leak probes\n",

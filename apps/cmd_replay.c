@@ -136,7 +136,8 @@ static int replay_runs(const struct replay_cfg *c, struct hx_live_trial_ctx *x,
                             "process is measured)\n");
             return -1;
         }
-        int rc = m->leak_res ? hx_live_leak_trial(x, cs, m, &v, &lk) : hx_live_trial(x, cs, &v);
+        int rc =
+            m->leak_res ? hx_live_leak_trial(x, cs, m, true, &v, &lk) : hx_live_trial(x, cs, &v);
         if (rc != HX_OK) {
             fprintf(stderr, "siospec replay: the server could not be started: %s\n", x->diag.msg);
             return -1;

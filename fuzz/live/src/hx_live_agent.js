@@ -8,8 +8,8 @@
  * coverage (block counts, reset on every take) and listens on the unix
  * socket <dir>/agent-<PORT>.sock. One line per request:
  *   "cov"  -> "cov N" then N lines "KIND A B URL": coverage features this
- *             process reached for the first time (functions, blocks, sets
- *             of blocks not run; node: internals and this file left out)
+ *             process reached for the first time ("F": a function, "B": a
+ *             block; node: internals and this file left out)
  *   "mem"  -> "mem HEAP RSS EXTERNAL ARRAYBUFFERS" after a full GC
  *   "ping" -> "pong"
  * It never prints and never throws into the testee; if anything fails it
@@ -46,25 +46,16 @@
     }
 
     /* Features already reported by this process: "F start end url" (a
-     * function ran), "B start end url" (a block inside it ran), "Z start
-     * hash url" (the set of its blocks that did not run: V8 folds a block
-     * into its function when both ran equally often, so a branch taken for
-     * the first time shows as a new zero set). */
+     * function ran) and "B start end url" (a block of it ran). V8 lists a
+     * block only while its count differs from the innermost range around
+     * it, so a block that ran exactly as often as that range is left out:
+     * its count is then that range's. The agent remembers every block it
+     * has seen listed for a function and resolves the ones left out. */
     const seen = new Set();
+    const blocks = new Map(); /* "url|fstart" -> array of [start, end] seen listed */
 
     function skip(url) {
         return !url || url.startsWith('node:') || url.endsWith('hx_live_agent.js');
-    }
-
-    function zeroHash(ranges) {
-        let h = 2166136261;
-        for (let i = 1; i < ranges.length; i++) {
-            if (ranges[i].count !== 0)
-                continue;
-            h = Math.imul(h ^ ranges[i].startOffset, 16777619) >>> 0;
-            h = Math.imul(h ^ ranges[i].endOffset, 16777619) >>> 0;
-        }
-        return h;
     }
 
     function add(lines, key) {
@@ -74,28 +65,54 @@
         }
     }
 
+    /* Count at [a, b) given the listed ranges (outermost first, nested). */
+    function countAt(rs, a, b) {
+        let c = rs[0].count;
+        for (let i = 1; i < rs.length; i++)
+            if (rs[i].startOffset <= a && rs[i].endOffset >= b)
+                c = rs[i].count; /* later listed ranges nest deeper */
+        return c;
+    }
+
+    function takeFunction(url, rs, lines) {
+        add(lines, 'F ' + rs[0].startOffset + ' ' + rs[0].endOffset + ' ' + url);
+        const fkey = url + '|' + rs[0].startOffset;
+        let known = blocks.get(fkey);
+        if (!known) {
+            known = [];
+            blocks.set(fkey, known);
+        }
+        for (let i = 1; i < rs.length; i++) {
+            const a = rs[i].startOffset, b = rs[i].endOffset;
+            let k = 0;
+            while (k < known.length && (known[k][0] !== a || known[k][1] !== b))
+                k++;
+            if (k === known.length && known.length < 4096)
+                known.push([a, b]);
+        }
+        for (const [a, b] of known)
+            if (countAt(rs, a, b) > 0)
+                add(lines, 'B ' + a + ' ' + b + ' ' + url);
+    }
+
     function takeCoverage() {
         const r = post('Profiler.takePreciseCoverage');
         const lines = [];
         for (const sc of r.result) {
             if (skip(sc.url))
                 continue;
-            for (const f of sc.functions) {
-                const rs = f.ranges;
-                if (!rs.length || rs[0].count === 0)
-                    continue;
-                add(lines, 'F ' + rs[0].startOffset + ' ' + rs[0].endOffset + ' ' + sc.url);
-                for (let i = 1; i < rs.length; i++)
-                    if (rs[i].count > 0)
-                        add(lines, 'B ' + rs[i].startOffset + ' ' + rs[i].endOffset + ' ' + sc.url);
-                add(lines, 'Z ' + rs[0].startOffset + ' ' + zeroHash(rs) + ' ' + sc.url);
-            }
+            for (const f of sc.functions)
+                if (f.ranges.length && f.ranges[0].count > 0)
+                    takeFunction(sc.url, f.ranges, lines);
         }
         return 'cov ' + lines.length + '\n' + (lines.length ? lines.join('\n') + '\n' : '');
     }
 
     function memory() {
         try {
+            /* Twice: ArrayBuffer backing stores freed by the first are
+             * swept concurrently and only counted out after the second. */
+            post('HeapProfiler.collectGarbage');
             post('HeapProfiler.collectGarbage');
         } catch (e) {
             /* measure anyway */

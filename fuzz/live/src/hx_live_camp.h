@@ -53,6 +53,11 @@ struct worker {
     size_t ns, window;
     unsigned restarts_at_window;
     uint64_t last_sample;
+    /* fds and threads after each recent case (a cheap /proc read): growth
+     * that persists sends the recent cases to leak triage */
+    uint64_t watch_fds[CAMP_RECENT], watch_thr[CAMP_RECENT];
+    unsigned n_watch, watch_restarts, watch_cases;
+    uint64_t last_triage;
 };
 
 struct camp {
@@ -93,7 +98,8 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
 /* Campaign-level growth found on |w|'s server by the periodic samples:
  * tries the worker's recent cases as leak probes; records the growth as a
  * finding without reproducer only when none of them reproduces it. */
-void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *detail);
+void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *detail,
+                      bool report_unreproduced);
 /* Creates the directory |dir| and its parents. Returns 0 or -1. */
 int camp_mkdir_p(const char *dir);
 
@@ -105,5 +111,7 @@ void hx_live_target_lock(bool on);
 const char *hx_live_leak_what(int res);
 int hx_live_leak_class(int res);
 double hx_live_leak_floor(int res);
+/* True when |growth| over |repeats| is over the floors of |res|. */
+bool hx_live_leak_over(int res, bool live, int64_t growth, uint32_t repeats);
 
 #endif

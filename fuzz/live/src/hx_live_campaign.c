@@ -379,6 +379,8 @@ int hx_live_campaign_run(struct hx_live_trial_ctx *x, const struct hx_live_campa
         while (!all_idle(&cp)) { /* let the running cases and findings finish */
             wait_a_little(&cp);
             collect(&cp);
+            if (!res->active_ms && cp.next_commit == cp.next_index)
+                res->active_ms = camp_elapsed(&cp); /* every case is in */
             progress(&cp, false);
         }
     } else if (res->status == HX_OK) {
@@ -394,6 +396,8 @@ int hx_live_campaign_run(struct hx_live_trial_ctx *x, const struct hx_live_campa
     if (cp.log)
         fclose(cp.log);
     res->elapsed_ms = camp_elapsed(&cp);
+    if (!res->active_ms)
+        res->active_ms = res->elapsed_ms;
     res->restarts = total_restarts;
     res->cov_features = cp.cov.n;
     res->shapes = cp.shapes_n;

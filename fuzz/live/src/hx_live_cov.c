@@ -219,7 +219,14 @@ int hx_live_agent_mem(struct hx_live_agent *a, const char *dir, unsigned port, u
     int rc = -1;
     if (ensure(a, dir, port) == 0 && request(a, "mem\n", &b, 3000, one_line) == 0 &&
         cdc_buf_append_byte(&b, 0) == CDC_OK && b.len > 4 && memcmp(b.p, "mem ", 4) == 0) {
-        *heap = strtoull((const char *)b.p + 4, NULL, 10);
+        /* "mem HEAP RSS EXTERNAL ARRAYBUFFERS": the JS heap plus the memory
+         * outside it that JS objects hold (Buffers are kept there). */
+        char *end = NULL;
+        uint64_t used = strtoull((const char *)b.p + 4, &end, 10);
+        uint64_t rss = end ? strtoull(end, &end, 10) : 0;
+        uint64_t ext = end ? strtoull(end, &end, 10) : 0;
+        (void)rss;
+        *heap = used + ext;
         rc = 0;
     } else {
         hx_live_agent_close(a);

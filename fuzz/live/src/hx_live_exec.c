@@ -311,8 +311,8 @@ static int act_send(struct exec *x, const struct hx_live_action *a)
         if (rc == HX_ERR_TIMEOUT && polling)
             note(x, HX_LIVE_HANG_REQUEST, "no answer to a polling POST",
                  "POST of %zu bytes not answered within %u ms", b.len, req_ms(x));
-        if (!polling)
-            hx_session_pump(x->s, hx_session_in(x->s, 2));
+        if (!polling) /* take in what is there, without waiting */
+            hx_session_pump(x->s, hx_session_in(x->s, 0));
     }
     cdc_buf_free(&b);
     return rc;
@@ -484,7 +484,7 @@ static int act_wsframe(struct exec *x, const struct hx_live_action *a)
     for (uint32_t i = 0; rc == CDC_OK && i < (a->repeat ? a->repeat : 1); i++)
         rc = hx_session_ws_send(x->s, x->ws_chan, &f);
     if (rc == HX_OK)
-        hx_session_pump(x->s, hx_session_in(x->s, 2));
+        hx_session_pump(x->s, hx_session_in(x->s, 0));
     cdc_buf_free(&b);
     return rc;
 }
@@ -672,11 +672,13 @@ int hx_live_exec(const struct hx_live_run_opts *o, const struct hx_live_case *c,
      * leave no TIME_WAIT behind to exhaust the ephemeral ports. */
     static const struct hx_net_limits lim = {.rst_close = true};
     hx_net_env_init(&x->env, &lim);
-    x->deadline = hx_clock_in_ms(x->env.clock, o->case_ms ? o->case_ms : 30000);
+    x->deadline = hx_clock_in_ms(x->env.clock, o->case_ms ? o->case_ms : 10000);
     int rc = use_slot(x, 0);
     if (rc == HX_OK) {
         run_range(x, c, 0, c->n);
         settle(x, o->settle_ms ? o->settle_ms : 10);
+        if (o->before_close)
+            o->before_close(o->before_close_ud);
         for (unsigned k = 0; k < HX_LIVE_NSESS; k++)
             retire(x, k);
         rc = x->fatal;

@@ -29,7 +29,8 @@ struct mctx {
     const struct hx_live_case *base;
     int cls;
     const char *sig;
-    int leak_res; /* leaks: the resource that must grow */
+    int leak_res;   /* leaks: the resource that must grow */
+    bool leak_live; /* ... while the sessions live (not after) */
     uint64_t deadline;
     size_t action;            /* byte stage: the action being shrunk */
     bool target;              /* byte stage: shrink |target| instead of |data| */
@@ -37,7 +38,20 @@ struct mctx {
     const size_t *free_;      /* action stage: the indices ddmin may drop */
     size_t keep[2];           /* action stage: indices always kept (SIZE_MAX: none) */
     struct hx_live_leak last; /* leak stage: the last successful measurement */
+    uint64_t floor;           /* earlier_culprit: only cases before this index */
 };
+
+/* Stops the worker's server: its next trial starts a fresh process. */
+static void fresh_server(struct worker *w)
+{
+    if (hx_target_is_url(w->x.t))
+        return;
+    hx_live_agent_close(&w->x.agent);
+    hx_live_target_lock(true);
+    hx_target_stop(w->x.t, NULL);
+    hx_live_target_lock(false);
+    w->x.healthy = false;
+}
 
 static bool same_finding(struct mctx *m, const struct hx_live_case *c)
 {
@@ -46,13 +60,16 @@ static bool same_finding(struct mctx *m, const struct hx_live_case *c)
     if (camp_now_ms() >= m->deadline)
         return false;
     struct hx_live_trial_ctx *x = &m->w->x;
-    int rc = m->leak_res ? hx_live_leak_trial(x, c, NULL, &v, &lk) : hx_live_trial(x, c, &v);
+    if (m->leak_res)
+        fresh_server(m->w); /* as `siospec replay`; and a capped leak has room again */
+    int rc = m->leak_res ? hx_live_leak_trial(x, c, NULL, true, &v, &lk) : hx_live_trial(x, c, &v);
     if (rc == HX_OK && m->late && v.cls == HX_LIVE_NONE) {
         hx_live_verdict_free(&v);
         hx_live_late_crash(x, LATE_WAIT_MS, &v);
     }
     bool same = rc == HX_OK && v.cls == m->cls &&
-                (m->leak_res ? lk.res == m->leak_res : strcmp(v.sig, m->sig) == 0);
+                (m->leak_res ? lk.res == m->leak_res && lk.live == m->leak_live
+                             : strcmp(v.sig, m->sig) == 0);
     if (same && m->leak_res)
         m->last = lk;
     hx_live_verdict_free(&v);
@@ -269,6 +286,9 @@ static void body_key(const struct hx_live_case *c, char *out, size_t cap, const 
     size_t to = at == SIZE_MAX ? c->n : (from + c->a[at].span < c->n ? from + c->a[at].span : c->n);
     for (size_t i = from; i < to; i++) {
         char k[120];
+        int op = (int)c->a[i].op;
+        if (op == HX_LIVE_SLEEP || op == HX_LIVE_EXPECT_CLOSE || op == HX_LIVE_LOOP)
+            continue; /* what the server is sent is what names a leak */
         action_key(&c->a[i], k, sizeof(k));
         if (strstr(out, k))
             continue;
@@ -356,6 +376,73 @@ static void say(struct camp *cp, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The growth of |m->leak_res| over one run of |c| on a fresh, warmed-up
+ * server; false when the run could not be measured or found something
+ * else. */
+static bool growth_of(struct mctx *m, const struct hx_live_case *c, int64_t *g)
+{
+    struct hx_live_verdict v;
+    struct hx_live_leak lk;
+    fresh_server(m->w);
+    int rc = hx_live_leak_trial(&m->w->x, c, NULL, true, &v, &lk);
+    bool ok = rc == HX_OK && (v.cls == HX_LIVE_NONE || v.cls == m->cls);
+    *g = lk.growth[m->leak_res];
+    hx_live_verdict_free(&v);
+    return ok;
+}
+
+/* A leak grows with the repeats: the case with its first loop doubled
+ * must grow by the floors more than the case itself, each on a fresh
+ * server. Noise of the measurement and one-off costs do not scale. */
+static bool leak_scales(struct mctx *m, const struct hx_live_case *c)
+{
+    struct hx_live_case d;
+    hx_live_case_init(&d);
+    bool ok = hx_live_case_copy(&d, c, NULL, 0) == CDC_OK;
+    uint32_t n = hx_live_case_repeats(c);
+    for (size_t i = 0; ok && i < d.n; i++)
+        if (d.a[i].op == HX_LIVE_LOOP) {
+            d.a[i].repeat = n * 2;
+            break;
+        }
+    int64_t ga = 0, gb = 0;
+    ok = ok && n >= 2 && growth_of(m, c, &ga) && growth_of(m, &d, &gb) &&
+         hx_live_leak_over(m->leak_res, m->leak_live, gb - ga, n);
+    hx_live_case_free(&d);
+    return ok;
+}
+
+/* The most recent of the worker's earlier cases (up to 8 before |c|)
+ * that shows the finding when replayed with a wait for a late crash. */
+static const struct hx_live_case *earlier_culprit(struct worker *w, struct mctx *m,
+                                                  const struct hx_live_case *c)
+{
+    bool late = m->late;
+    m->late = true;
+    const struct hx_live_case *hit = NULL;
+    for (unsigned back = 0, tried = 0; back < w->n_recent && tried < 8 && !hit; back++) {
+        /* recent[] is a ring indexed by case index: newest first */
+        const struct hx_live_case *r = NULL;
+        uint64_t best = 0;
+        for (unsigned k = 0; k < w->n_recent; k++) {
+            const struct hx_live_case *q = &w->recent[k];
+            if (q->index < c->index && q->index > best && (back == 0 || q->index < m->floor)) {
+                best = q->index;
+                r = q;
+            }
+        }
+        if (!r)
+            break;
+        m->floor = r->index;
+        tried++;
+        if (same_finding(m, r))
+            hit = r;
+    }
+    m->late = late;
+    m->floor = UINT64_MAX;
+    return hit;
+}
+
 /* Replays, minimises and saves finding |f| (a copy |fx| is filled without
  * the lock and published at the end). */
 static void process(struct worker *w, struct hx_live_finding *fx, const struct hx_live_case *c,
@@ -367,16 +454,42 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
                      .cls = v->cls,
                      .sig = fx->sig,
                      .leak_res = lk ? lk->res : 0,
+                     .leak_live = lk && lk->live,
                      .deadline = UINT64_MAX,
                      .late = late,
                      .keep = {SIZE_MAX, SIZE_MAX}};
     fx->replays = cp->o->replays ? cp->o->replays : 3;
+    if (m.leak_res && !leak_scales(&m, c) && !leak_scales(&m, c)) {
+        /* A server that has run many cases may grow for reasons of its
+         * own; what `siospec replay` cannot see on a fresh one is noise. */
+        fx->cls = HX_LIVE_NONE;
+        return;
+    }
     for (unsigned i = 0; i < fx->replays; i++)
         fx->reproduced += same_finding(&m, c);
+    if (fx->reproduced == 0 && (v->cls == HX_LIVE_CRASH || v->cls == HX_LIVE_HANG_SERVER) &&
+        !m.leak_res) {
+        /* A crash from a server timer may show during a later case: try
+         * the worker's earlier cases, each waiting for a late crash. */
+        const struct hx_live_case *cand = earlier_culprit(w, &m, c);
+        if (cand) {
+            c = cand;
+            m.late = late = true;
+            fx->first_case = c->index;
+            fx->orig_actions = c->n;
+            fx->orig_bytes = hx_live_case_bytes(c);
+            snprintf(fx->gen, sizeof(fx->gen), "%s", c->gen);
+            fx->reproduced = 1;
+            for (unsigned i = 1; i < fx->replays; i++)
+                fx->reproduced += same_finding(&m, c);
+        }
+    }
     struct hx_live_case min;
     hx_live_case_init(&min);
     uint64_t t = camp_now_ms();
     if (fx->reproduced == 0 || minimise(&m, c, v->action, &min) != CDC_OK)
+        hx_live_case_copy(&min, c, NULL, 0);
+    if (m.leak_res && min.n != c->n && !leak_scales(&m, &min)) /* noise got minimised */
         hx_live_case_copy(&min, c, NULL, 0);
     fx->min_ms = (uint32_t)(camp_now_ms() - t);
     fx->min_actions = min.n;
@@ -399,6 +512,10 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
                  hx_live_leak_what(lk->res), fx->leak_per_repeat, fx->leak_repeats,
                  fx->orig_repeats);
     }
+    if (lk && lk->res)
+        say(cp, "fuzz: finding %u: %s: %s (case %llu, %.1f s)\n", fx->id,
+            hx_live_class_name(fx->cls), fx->sig, (unsigned long long)fx->first_case,
+            (double)fx->t_ms / 1000.0);
     const char *cve = hx_live_cve_match(fx->cls, fx->sig, &min);
     if (!cve)
         cve = hx_live_cve_match(fx->cls, fx->sig, c);
@@ -449,15 +566,21 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
     const char *cve = hx_live_cve_match(f->cls, f->sig, c); /* final after minimising */
     snprintf(f->cve, sizeof(f->cve), "%s", cve ? cve : "");
     struct hx_live_finding fx = *f;
-    if (cp->o->progress)
-        fprintf(cp->o->progress, "fuzz: finding %u: %s: %s (case %llu, %.1f s, worker %u)\n", f->id,
+    if (cp->o->progress && !(lk && lk->res)) /* a leak is announced once confirmed */
+        fprintf(cp->o->progress, "fuzz: finding %u: %s: %s (case %llu, %.1f s)\n", f->id,
                 hx_live_class_name(f->cls), f->sig, (unsigned long long)c->index,
-                (double)f->t_ms / 1000.0, w->id);
+                (double)f->t_ms / 1000.0);
     pthread_mutex_unlock(&cp->mu);
 
     process(w, &fx, c, v, late, lk);
 
     pthread_mutex_lock(&cp->mu);
+    if (fx.cls == HX_LIVE_NONE) { /* not confirmed: no finding after all */
+        f->cls = HX_LIVE_NONE;
+        f->processing = false;
+        pthread_mutex_unlock(&cp->mu);
+        return;
+    }
     struct hx_live_finding *dup = NULL;
     for (size_t i = 0; i < res->nf && lk && lk->res; i++)
         if (&res->f[i] != f && !res->f[i].processing && res->f[i].cls == fx.cls &&

@@ -631,6 +631,43 @@ static void gen_from_corpus(struct gen *g, const struct hx_live_corpus *cp, size
     snprintf(out->gen, sizeof(out->gen), "corpus");
 }
 
+/* Keeps a case short enough to run in about a second: loops are cut
+ * until the whole case runs at most MAX_STEPS actions (a slow case holds
+ * up the campaign's in-order feedback). */
+#define MAX_STEPS 400
+#define MAX_WAIT_MS 3000
+
+/* The sleeps and expect-close waits of [from, to), loops unrolled. */
+static uint64_t waits_of(const struct hx_live_case *c, size_t from, size_t to)
+{
+    uint64_t ms = 0;
+    for (size_t i = from; i < to;) {
+        const struct hx_live_action *a = &c->a[i];
+        if (a->op != HX_LIVE_LOOP) {
+            ms += a->op == HX_LIVE_SLEEP || a->op == HX_LIVE_EXPECT_CLOSE ? a->ms : 0;
+            i++;
+            continue;
+        }
+        size_t end = i + 1 + a->span < to ? i + 1 + a->span : to;
+        ms += waits_of(c, i + 1, end) * (a->repeat ? a->repeat : 1);
+        i = end;
+    }
+    return ms;
+}
+
+static bool too_long(const struct hx_live_case *c)
+{
+    return hx_live_case_steps(c) > MAX_STEPS || waits_of(c, 0, c->n) > MAX_WAIT_MS;
+}
+
+static void cap_steps(struct hx_live_case *c)
+{
+    for (unsigned round = 0; round < 16 && too_long(c); round++)
+        for (size_t i = 0; i < c->n; i++)
+            if (c->a[i].op == HX_LIVE_LOOP && c->a[i].repeat > 4)
+                c->a[i].repeat = c->a[i].repeat / 2 > 4 ? c->a[i].repeat / 2 : 4;
+}
+
 bool hx_live_is_leak_probe(const struct hx_live_case *c)
 {
     return strncmp(c->gen, "leak:", 5) == 0;
@@ -669,6 +706,7 @@ int hx_live_gen_next(const struct hx_live_gen_opts *o, const struct hx_live_corp
         gen_framing(&g);
         snprintf(out->gen, sizeof(out->gen), "framing");
     }
+    cap_steps(out);
     out->index = index;
     return g.err;
 }

@@ -24,6 +24,7 @@ struct gram_pkt {
     uint32_t att_len[GRAM_MAX_ATT];
     uint32_t pad_n, pad_at; /* pad_at: offset in |json| */
     uint8_t pad_byte;
+    bool plain; /* arguments a real client would send: short, shallow, valid */
 };
 
 extern const char *const gram_contract_events[];
@@ -55,6 +56,14 @@ void gram_render_text(const struct gram_pkt *p, struct cdc_buf *out, uint32_t *p
 void gram_send(struct gen *g, const struct gram_pkt *p, bool ws, unsigned sess);
 /* Appends an Engine.IO-level send: any packet type, batches on polling. */
 void gram_eio_send(struct gen *g, bool ws, unsigned sess);
+/* Appends 2..16 Socket.IO packets (mostly events on |nsp|) in one polling
+ * payload, or as consecutive WebSocket messages. */
+void gram_batch(struct gen *g, const char *nsp, bool ws, unsigned sess);
+/* Appends a packet the reference server must answer by closing the
+ * connection, then the matching expect-close (protocol-notes §2.8). */
+void gram_invalid_expect(struct gen *g, const char *nsp, unsigned sess);
+/* True when |p| (|n| bytes) is one of gram_invalid_expect's packets. */
+bool gram_is_invalid(const uint8_t *p, size_t n);
 
 /* hx_live_seq.c */
 /* A session sequence of several actions (the "grammar" generator). */

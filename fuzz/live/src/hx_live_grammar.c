@@ -119,7 +119,7 @@ static void json_string_body(struct gen *g, struct gram_pkt *p, struct cdc_buf *
     } else if (k < 5) {
         put(g, b, gen_pick(g, magic_keys, N_OF(magic_keys)));
     } else if (k < 7) { /* a random printable string, sometimes long */
-        uint32_t n = gram_size(g, 4096);
+        uint32_t n = gram_size(g, 512);
         for (uint32_t i = 0; i < n && g->err == CDC_OK; i++) {
             char c = (char)(' ' + gen_below(g, 95));
             if (c == '"' || c == '\\')
@@ -145,7 +145,7 @@ static void json_placeholder(struct gen *g, struct gram_pkt *p, struct cdc_buf *
     put_u64(g, b, p->n_att);
     put(g, b, "}");
     if (p->n_att < GRAM_MAX_ATT)
-        p->att_len[p->n_att] = gram_size(g, 65536);
+        p->att_len[p->n_att] = gen_chance(g, 85) ? gen_below(g, 17) : gram_size(g, 65536);
     p->n_att++;
 }
 
@@ -181,8 +181,42 @@ static void json_deep(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, unsi
         putc_(g, b, obj ? '}' : ']');
 }
 
+/* What a real client sends: small numbers, short strings, flat objects
+ * and arrays, so that sequences of contract events get deep. */
+static void json_plain(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, unsigned depth)
+{
+    static const char *const strs[] = {"\"a\"", "\"hello\"", "\"r1\"", "\"\"", "\"x y\""};
+    unsigned k = gen_below(g, depth ? 5 : 7);
+    if (k == 0)
+        put_u64(g, b, gen_below(g, 100));
+    else if (k == 1)
+        put(g, b, gen_pick(g, strs, N_OF(strs)));
+    else if (k == 2)
+        put(g, b, gen_chance(g, 50) ? "true" : "null");
+    else if (k == 3)
+        put(g, b, gen_pick(g, numbers, N_OF(numbers)));
+    else if (k == 4) {
+        putc_(g, b, '"');
+        for (unsigned i = 0, n = 1 + gen_below(g, 8); i < n; i++)
+            putc_(g, b, (char)('a' + gen_below(g, 26)));
+        putc_(g, b, '"');
+    } else if (k == 5) {
+        put(g, b, "{\"k\":");
+        json_plain(g, p, b, depth + 1);
+        put(g, b, "}");
+    } else {
+        put(g, b, "[");
+        json_plain(g, p, b, depth + 1);
+        put(g, b, "]");
+    }
+}
+
 static void json_value_d(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, unsigned depth)
 {
+    if (p && p->plain && depth < 90) {
+        json_plain(g, p, b, depth);
+        return;
+    }
     unsigned k = gen_below(g, depth >= 4 ? 7 : 11);
     switch (k) {
     case 0:
@@ -307,7 +341,9 @@ void gram_ack_id(struct gen *g, char *out, size_t cap)
 static void gram_args(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, const char *ev,
                       bool lead_comma)
 {
-    unsigned n = gen_chance(g, 8) ? gram_size(g, 200) : gen_below(g, 5);
+    unsigned n = p->plain           ? gen_below(g, 4)
+                 : gen_chance(g, 8) ? gram_size(g, 200)
+                                    : gen_below(g, 5);
     bool room = ev && (!strcmp(ev, "join") || !strcmp(ev, "leave") || !strcmp(ev, "broadcast"));
     for (unsigned i = 0; i < n && g->err == CDC_OK && b->len < (1u << 17); i++) {
         if (i || lead_comma)
@@ -315,7 +351,7 @@ static void gram_args(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, cons
         if (i == 0 && room && gen_chance(g, 70)) { /* a room name, usually a real one */
             static const char *const rooms[] = {"\"r1\"", "\"r2\"", "1", "\"\"", "0"};
             put(g, b, gen_pick(g, rooms, N_OF(rooms)));
-        } else if (gen_chance(g, 15)) {
+        } else if (gen_chance(g, p->plain ? 8 : 15)) {
             json_placeholder(g, p, b);
         } else {
             json_value_d(g, p, b, 1);
@@ -505,13 +541,13 @@ static void eio_packet(struct gen *g, struct cdc_buf *b, bool sio)
     }
 }
 
-/* An Engine.IO-level send: one packet, or (on polling) a batch of 2-6
- * separated by the record separator (engine.io-protocol v4 §Payload). */
+/* An Engine.IO-level send: one packet, or (on polling) a batch of up to
+ * 32 separated by the record separator (engine.io-protocol v4 §Payload). */
 void gram_eio_send(struct gen *g, bool ws, unsigned sess)
 {
     struct cdc_buf b;
     cdc_buf_init(&b, 64u << 20, NULL);
-    unsigned n = ws ? 1 : 1 + gen_below(g, 6);
+    unsigned n = ws ? 1 : gen_chance(g, 70) ? 1 + gen_below(g, 4) : 2 + gram_size(g, 30);
     for (unsigned i = 0; i < n; i++) {
         if (i)
             putc_(g, &b, '\x1e');
@@ -530,4 +566,127 @@ void gram_eio_send(struct gen *g, bool ws, unsigned sess)
         }
     }
     cdc_buf_free(&b);
+}
+
+/* Several Socket.IO packets in one polling payload (engine.io-protocol v4
+ * §Payload): events of the contract and any packets, each with its
+ * attachments as "b" + base64 records; on WebSocket one message each. */
+void gram_batch(struct gen *g, const char *nsp, bool ws, unsigned sess)
+{
+    struct cdc_buf b;
+    cdc_buf_init(&b, 64u << 20, NULL);
+    unsigned n = 2 + gram_size(g, 14);
+    for (unsigned i = 0; i < n && g->err == CDC_OK; i++) {
+        struct gram_pkt p;
+        gram_pkt_init(&p);
+        if (gen_chance(g, 70)) {
+            p.nsp = nsp;
+            gram_event(g, &p, gen_pick(g, gram_contract_events, gram_n_contract_events - 2),
+                       gen_chance(g, 30));
+            if (p.n_att)
+                p.type = 5;
+        } else {
+            gram_any_packet(g, &p);
+        }
+        p.pad_n = 0; /* one pad per action: none in a batch */
+        if (ws) {
+            gram_send(g, &p, true, sess);
+        } else {
+            uint32_t at;
+            if (i)
+                cdc_buf_append_byte(&b, 0x1e);
+            gram_render_text(&p, &b, &at);
+            for (unsigned k = 0; k < p.n_att && k < GRAM_MAX_ATT; k++) {
+                struct cdc_buf bin;
+                cdc_buf_init(&bin, 64u << 20, NULL);
+                att_bytes(&p, k, &bin);
+                cdc_buf_append_str(&b, "\x1e"
+                                       "b");
+                cdc_b64_encode(bin.p, bin.len, &b);
+                cdc_buf_free(&bin);
+            }
+        }
+        gram_pkt_free(&p);
+    }
+    if (!ws) {
+        gen_send(g, b.p, b.len, false);
+        struct hx_live_action *a = gen_last(g);
+        if (a)
+            a->sess = (uint8_t)sess;
+    }
+    cdc_buf_free(&b);
+}
+
+/* Packets the Socket.IO decoder of the reference rejects, which closes the
+ * connection (protocol-notes §2.5, §2.8 S5, S8, S18, S20, S22-S25):
+ * type character, payload, and the expect-close rule. */
+static const struct {
+    char type;
+    const char *payload;
+    const char *rule;
+} invalid[] = {
+    {'a', "bc", "sio-invalid-packet"},
+    {'7', "", "sio-invalid-packet"},
+    {'2', "{}", "sio-invalid-packet"},
+    {'2', "[]", "sio-invalid-packet"},
+    {'2', "abc[\"message\"]", "sio-invalid-packet"},
+    {'2', "[\"connect\"]", "sio-invalid-event-name"},
+    {'2', "[true,\"x\"]", "sio-invalid-event-name"},
+    {'2', "[null]", "sio-invalid-event-name"},
+    {'2', "[{\"a\":1}]", "sio-invalid-event-name"},
+    {'2', "\"x\"", "sio-invalid-packet"},
+    {'3', "{}", "sio-invalid-packet"},
+    {'1', "{}", "sio-invalid-packet"},
+    {'0', "[]", "sio-invalid-packet"},
+    {'5', "11-[\"message\"]", "sio-too-many-attachments"},
+};
+
+void gram_invalid_expect(struct gen *g, const char *nsp, unsigned sess)
+{
+    unsigned k = gen_below(g, N_OF(invalid));
+    struct cdc_buf b;
+    cdc_buf_init(&b, 1u << 16, NULL);
+    cdc_buf_append_byte(&b, '4');
+    cdc_buf_append_byte(&b, (uint8_t)invalid[k].type);
+    bool hdr = invalid[k].type == '5'; /* "11-" comes before the namespace */
+    if (hdr)
+        cdc_buf_append_str(&b, "11-");
+    if (strcmp(nsp, "/") != 0 && invalid[k].type != 'a' && invalid[k].type != '7') {
+        cdc_buf_append_str(&b, nsp);
+        cdc_buf_append_byte(&b, ',');
+    }
+    cdc_buf_append_str(&b, hdr ? invalid[k].payload + 3 : invalid[k].payload);
+    gen_send(g, b.p, b.len, false);
+    struct hx_live_action *a = gen_last(g);
+    if (a)
+        a->sess = (uint8_t)sess;
+    gen_expect_close(g, 1000, invalid[k].rule);
+    if ((a = gen_last(g)) != NULL)
+        a->sess = (uint8_t)sess;
+    cdc_buf_free(&b);
+}
+
+bool gram_is_invalid(const uint8_t *p, size_t n)
+{
+    for (size_t k = 0; k < N_OF(invalid); k++) {
+        bool hdr = invalid[k].type == '5';
+        const char *pl = hdr ? invalid[k].payload + 3 : invalid[k].payload;
+        size_t pn = strlen(pl), i = 2;
+        if (n < 2 || p[0] != '4' || p[1] != (uint8_t)invalid[k].type)
+            continue;
+        if (hdr) {
+            if (n < 5 || memcmp(p + 2, "11-", 3) != 0)
+                continue;
+            i = 5;
+        }
+        if (i < n && p[i] == '/') { /* any namespace, then a comma */
+            const uint8_t *comma = memchr(p + i, ',', n - i);
+            if (!comma)
+                continue;
+            i = (size_t)(comma - p) + 1;
+        }
+        if (n - i == pn && memcmp(p + i, pl, pn) == 0)
+            return true;
+    }
+    return false;
 }

@@ -108,6 +108,10 @@ static void json_report(struct cdc_buf *b, const struct hx_live_campaign_opts *o
     snprintf(rate, sizeof(rate), ",\"cases_per_s\":%.2f",
              res->elapsed_ms ? (double)res->cases * 1000.0 / (double)res->elapsed_ms : 0.0);
     cdc_buf_append_str(b, rate);
+    kv_num(b, ",", "fuzzing_ms", res->active_ms);
+    snprintf(rate, sizeof(rate), ",\"fuzzing_cases_per_s\":%.2f",
+             res->active_ms ? (double)res->cases * 1000.0 / (double)res->active_ms : 0.0);
+    cdc_buf_append_str(b, rate);
     kv_num(b, ",", "restarts", res->restarts);
     kv_num(b, ",", "jobs", res->jobs);
     kv_num(b, ",", "answer_shapes", res->shapes);

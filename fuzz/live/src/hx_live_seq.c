@@ -113,6 +113,7 @@ static void contract_event(struct gen *g, struct seq *q, unsigned k)
     if (!strcmp(ev, "disconnect-me") && !gen_chance(g, 30))
         ev = "message";
     p.nsp = pick_nsp(g, q, k);
+    p.plain = gen_chance(g, 60);
     gram_event(g, &p, ev, ack);
     if (p.n_att)
         p.type = 5;
@@ -142,6 +143,7 @@ static void ack_server(struct gen *g, struct seq *q, unsigned k)
     struct gram_pkt p;
     gram_pkt_init(&p);
     p.nsp = nsp;
+    p.plain = gen_chance(g, 70);
     gram_event(g, &p, "emit-with-ack", false);
     gram_send(g, &p, q->s[k].ws, k);
     gram_pkt_free(&p);
@@ -177,6 +179,7 @@ static void rooms(struct gen *g, struct seq *q, unsigned k)
         struct gram_pkt p;
         gram_pkt_init(&p);
         p.nsp = pick_nsp(g, q, k);
+        p.plain = gen_chance(g, 75);
         gram_event(g, &p, names[i % N_OF(names)], gen_chance(g, 10));
         if (p.n_att)
             p.type = 5;
@@ -219,6 +222,25 @@ static void second_session(struct gen *g, struct seq *q)
 
 static void one_step(struct gen *g, struct seq *q, bool in_loop);
 
+/* An upgrade, usually complete; sometimes left at the probe (polling goes
+ * on with the candidate open), without the probe, or without the pause. */
+static void upgrade(struct gen *g, struct seq *q, unsigned k)
+{
+    static const unsigned flags[] = {0,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     HX_LIVE_F_NOUPGRADE,
+                                     HX_LIVE_F_NOUPGRADE,
+                                     HX_LIVE_F_NOPROBE,
+                                     HX_LIVE_F_NOPAUSE};
+    unsigned f = flags[gen_below(g, N_OF(flags))];
+    gen_push(g, &(struct hx_live_action){.op = HX_LIVE_UPGRADE, .flags = f, .sess = (uint8_t)k});
+    q->s[k].ws = f != HX_LIVE_F_NOUPGRADE;
+}
+
 /* Wraps 1-3 steps in a loop of 2..64 runs (growth, repeated state). */
 static void loop_steps(struct gen *g, struct seq *q, uint32_t reps)
 {
@@ -249,13 +271,18 @@ static void one_step(struct gen *g, struct seq *q, bool in_loop)
         rooms(g, q, k);
     } else if (w < 75) {
         nsp_toggle(g, q, k);
-    } else if (w < 81) {
+    } else if (w < 78) {
         gram_eio_send(g, q->s[k].ws, k);
+    } else if (w < 81) {
+        gram_batch(g, pick_nsp(g, q, k), q->s[k].ws, k);
     } else if (w < 85 && !in_loop && !q->s[k].ws) {
-        gen_push(g, &(struct hx_live_action){.op = HX_LIVE_UPGRADE, .sess = (uint8_t)k});
-        q->s[k].ws = true;
+        upgrade(g, q, k);
+    } else if (w < 87 && !in_loop) {
+        gram_invalid_expect(g, pick_nsp(g, q, k), k);
+        q->s[k] = (struct slot){0}; /* closed, as far as the model knows */
+        q->s[k].open = true;
     } else if (w < 90) {
-        gen_sleep(g, gen_chance(g, 90) ? gen_below(g, 60) : 350);
+        gen_sleep(g, gen_chance(g, 90) || in_loop ? gen_below(g, 60) : 350);
         if ((a = gen_last(g)) != NULL)
             a->sess = (uint8_t)k;
     } else if (w < 93 && !in_loop) {
@@ -284,11 +311,39 @@ void gen_sequence(struct gen *g)
 
 /* ---- leak probes ---- */
 
+/* A binary packet that announces many attachments, then attachments sent
+ * one by one in a loop: a server that buffers them without a cap grows
+ * for as long as the session lives (CVE-2026-33151). */
+static void attachment_flood(struct gen *g, struct seq *q)
+{
+    static const char *const counts[] = {"99999999", "1000", "100", "11", "10"};
+    char head[96];
+    snprintf(head, sizeof(head), "45%s-[\"message\",{\"_placeholder\":true,\"num\":0}]",
+             gen_pick(g, counts, N_OF(counts)));
+    gen_open(g, true);
+    q->s[0] = (struct slot){.open = true, .ws = true, .joined = {true}};
+    if (g->o->eio == 4)
+        gen_send_str(g, "40");
+    gen_send_str(g, head);
+    gen_push(g, &(struct hx_live_action){
+                    .op = HX_LIVE_LOOP, .repeat = 50 + gen_below(g, 250), .span = 1});
+    gen_send(g, "\x01\x02\x03\x04", 4, true);
+    struct hx_live_action *a = gen_last(g);
+    if (a) {
+        a->pad_n = 1024u << gen_below(g, 7); /* 1 KiB .. 64 KiB */
+        a->pad_byte = 0x5a;
+        a->pad_at = 4;
+    }
+    snprintf(g->c->gen, sizeof(g->c->gen), "leak:attachments");
+}
+
 void gen_leak_probe(struct gen *g)
 {
     struct seq q;
     memset(&q, 0, sizeof(q));
-    if (gen_chance(g, 70)) { /* one session, a body repeated inside it */
+    if (g->o->sio && gen_chance(g, 12)) {
+        attachment_flood(g, &q);
+    } else if (gen_chance(g, 70)) { /* one session, a body repeated inside it */
         open_slot(g, &q, 0);
         loop_steps(g, &q, 24 + gen_below(g, 137));
         snprintf(g->c->gen, sizeof(g->c->gen), "leak:action");
@@ -410,6 +465,27 @@ static void splice_other(struct gen *g, const struct hx_live_case *o)
             gen_push(g, &o->a[i]);
 }
 
+/* A mutation may have changed the input an expect-close waits on (a
+ * valid packet rightly leaves the session open): keep only those whose
+ * trigger, the action before, is still a packet the server must close on. */
+static void drop_stale_expects(struct gen *g)
+{
+    struct hx_live_case *c = g->c;
+    size_t w = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct hx_live_action *p = w ? &c->a[w - 1] : NULL;
+        bool stale = c->a[i].op == HX_LIVE_EXPECT_CLOSE &&
+                     (!p || p->op != HX_LIVE_SEND || (p->flags & HX_LIVE_F_BINARY) || p->pad_n ||
+                      !gram_is_invalid(p->data.p, p->data.len));
+        if (stale) {
+            hx_live_action_free(&c->a[i]);
+            continue;
+        }
+        c->a[w++] = c->a[i];
+    }
+    c->n = w;
+}
+
 void gen_mutate_grammar(struct gen *g, const struct hx_live_case *other)
 {
     struct seq q;
@@ -432,4 +508,5 @@ void gen_mutate_grammar(struct gen *g, const struct hx_live_case *other)
             gen_mutate(g); /* action, packet and byte operators of hx_live_mut.c */
         }
     }
+    drop_stale_expects(g);
 }

@@ -123,7 +123,7 @@ static void leak_check(struct worker *w)
         snprintf(sig, sizeof(sig), "%s grows after idle", m[i].what);
         snprintf(detail, sizeof(detail), "%s rose over %zu samples: %llu -> %llu", m[i].what, k,
                  (unsigned long long)v[n - k], (unsigned long long)v[n - 1]);
-        camp_leak_triage(w, m[i].cls, sig, detail);
+        camp_leak_triage(w, m[i].cls, sig, detail, true);
         w->window = w->ns; /* start a new window: one report per growth */
     }
 }
@@ -162,6 +162,61 @@ static void sample(struct worker *w)
     leak_check(w);
 }
 
+/* ---- per-case watch of fds and threads ---- */
+
+static uint64_t min_of(const uint64_t *v, unsigned n)
+{
+    uint64_t m = UINT64_MAX;
+    for (unsigned i = 0; i < n; i++)
+        m = v[i] < m ? v[i] : m;
+    return m;
+}
+
+/* After each case: when the server's fds or threads stay above what the
+ * recent cases left behind, one of them may leak: try them as probes. */
+static void watch(struct worker *w)
+{
+    struct hx_live_sample s;
+    if (hx_target_is_url(w->x.t) || hx_target_check(w->x.t, NULL) != HX_TARGET_OK ||
+        hx_live_proc_sample(hx_target_pid(w->x.t), &s) != 0)
+        return;
+    if (w->watch_restarts != w->x.restarts) { /* a new process: a new baseline */
+        w->n_watch = 0;
+        w->watch_cases = 0;
+        w->watch_restarts = w->x.restarts;
+    }
+    if (++w->watch_cases < 32) /* after a (re)start, servers open fds lazily */
+        return;
+    unsigned n = w->n_watch < CAMP_RECENT ? w->n_watch : CAMP_RECENT;
+    unsigned k = w->n_watch % CAMP_RECENT;
+    bool full = n >= 8;
+    uint64_t base_fd = min_of(w->watch_fds, n), base_thr = min_of(w->watch_thr, n);
+    w->watch_fds[k] = s.fds;
+    w->watch_thr[k] = s.threads;
+    w->n_watch++;
+    /* Persistent: the last three readings all stay above the base. */
+    uint64_t last_fd = UINT64_MAX, last_thr = UINT64_MAX;
+    for (unsigned i = 0; i < 3 && i < w->n_watch; i++) {
+        unsigned j = (w->n_watch - 1 - i) % CAMP_RECENT;
+        last_fd = w->watch_fds[j] < last_fd ? w->watch_fds[j] : last_fd;
+        last_thr = w->watch_thr[j] < last_thr ? w->watch_thr[j] : last_thr;
+    }
+    bool fds = full && last_fd != UINT64_MAX && last_fd >= base_fd + 4;
+    bool thr = full && last_thr != UINT64_MAX && last_thr >= base_thr + 2;
+    uint64_t now = camp_elapsed(w->cp);
+    if ((!fds && !thr) || (w->last_triage && now - w->last_triage < 15000))
+        return;
+    w->last_triage = now;
+    char detail[160];
+    snprintf(detail, sizeof(detail), "after recent cases: %s %llu -> %llu", fds ? "fds" : "threads",
+             (unsigned long long)(fds ? base_fd : base_thr),
+             (unsigned long long)(fds ? last_fd : last_thr));
+    camp_leak_triage(w, fds ? HX_LIVE_LEAK_FDS : HX_LIVE_LEAK_THREADS,
+                     fds ? "open fds grow after recent cases" : "Threads grow after recent cases",
+                     detail, false);
+    w->n_watch = 0;
+}
+
 /* ---- one case ---- */
 
 static void run_one(struct worker *w, struct hx_live_case *c, struct cdc_buf *cov)
@@ -176,7 +231,8 @@ static void run_one(struct worker *w, struct hx_live_case *c, struct cdc_buf *co
     }
     bool probe = hx_live_is_leak_probe(c) && !hx_target_is_url(w->x.t);
     uint64_t t = camp_now_ms();
-    int rc = probe ? hx_live_leak_trial(&w->x, c, NULL, &v, &lk) : hx_live_trial(&w->x, c, &v);
+    int rc =
+        probe ? hx_live_leak_trial(&w->x, c, NULL, false, &v, &lk) : hx_live_trial(&w->x, c, &v);
     if (rc == HX_ERR_CONNECT) { /* the server cannot be brought back */
         fail(w, rc);
         return;
@@ -226,10 +282,17 @@ static int start_own(struct worker *w)
 
 /* ---- campaign-level growth: find the case that causes it ---- */
 
-void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *detail)
+void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *detail,
+                      bool report_unreproduced)
 {
     struct camp *cp = w->cp;
     uint64_t until = camp_now_ms() + 15000;
+    if (cp->o->progress) {
+        pthread_mutex_lock(&cp->mu);
+        fprintf(cp->o->progress, "fuzz: worker %u: %s (%s): trying its last %u cases as probes\n",
+                w->id, sig, detail, w->n_recent);
+        pthread_mutex_unlock(&cp->mu);
+    }
     /* Each recent case, whole sessions repeated: the first that grows the
      * resource becomes a leak finding with a reproducer. */
     for (unsigned i = 0; i < w->n_recent && camp_now_ms() < until; i++) {
@@ -246,7 +309,7 @@ void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *de
         snprintf(probe.gen, sizeof(probe.gen), "leak:triage");
         struct hx_live_verdict v;
         struct hx_live_leak lk;
-        int rc = hx_live_leak_trial(&w->x, &probe, NULL, &v, &lk);
+        int rc = hx_live_leak_trial(&w->x, &probe, NULL, false, &v, &lk);
         bool found =
             rc == HX_OK && lk.res != HX_LIVE_RES_NONE && v.cls == hx_live_leak_class(lk.res);
         if (found)
@@ -256,6 +319,8 @@ void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *de
         if (found)
             return;
     }
+    if (!report_unreproduced)
+        return;
     /* Nothing recent reproduces it: report the growth as it was seen. */
     pthread_mutex_lock(&cp->mu);
     struct hx_live_campaign *res = cp->res;
@@ -290,6 +355,7 @@ void *camp_worker_main(void *arg)
     } else {
         while (next_job(w, &c)) {
             run_one(w, &c, &cov);
+            watch(w);
             sample(w);
         }
     }

@@ -105,7 +105,7 @@ enum hx_live_op {
 /* Resources a leak is measured on; names via hx_live_res_name(). */
 enum hx_live_res {
     HX_LIVE_RES_NONE = 0,
-    HX_LIVE_RES_HEAP = 1, /* bytes of JS heap after a full GC (Node agent) */
+    HX_LIVE_RES_HEAP = 1, /* JS heap + external bytes after a full GC (Node agent) */
     HX_LIVE_RES_RSS = 2,  /* VmRSS, bytes */
     HX_LIVE_RES_FDS = 3,  /* open file descriptors */
     HX_LIVE_RES_THREADS = 4,

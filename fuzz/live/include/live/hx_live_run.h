@@ -53,7 +53,11 @@ struct hx_live_run_opts {
     uint32_t settle_ms;  /* pumping after the last action; 0 = 10 */
     uint64_t seed;       /* session RNG (WebSocket keys and masks) */
     bool transcript;     /* keep the wire transcript in the observation */
-    uint32_t case_ms;    /* bound of one case, loops included; 0 = 30000 */
+    uint32_t case_ms;    /* bound of one case, loops included; 0 = 10000 */
+    /* Called once after the last action, before the sessions are closed
+     * (the leak oracle measures the server there). */
+    void (*before_close)(void *ud);
+    void *before_close_ud;
 };
 
 /* Answer-shape features one case may record (hx_live_shape.c). */
@@ -108,7 +112,8 @@ void hx_live_agent_close(struct hx_live_agent *a);
  * agent's answer ("cov N" and N "START END URL" lines) into |out|.
  * Returns 0 or -1 (no agent, or it did not answer in 1 s). */
 int hx_live_agent_cov(struct hx_live_agent *a, const char *dir, unsigned port, struct cdc_buf *out);
-/* JS heap bytes in use after a full GC. Returns 0 or -1. */
+/* Bytes the JS heap uses after a full GC, plus the external memory JS
+ * objects hold (Buffers). Returns 0 or -1. */
 int hx_live_agent_mem(struct hx_live_agent *a, const char *dir, unsigned port, uint64_t *heap);
 
 /* The coverage features (functions, blocks, sets of blocks not run) the
@@ -172,9 +177,12 @@ struct hx_live_measure {
 };
 
 /* What a leak trial saw: growth over one run of the case, per repeat of
- * its first loop. */
+ * its first loop; |live| when it was growth while the sessions were still
+ * open (unbounded per-connection state) rather than kept after they
+ * closed. */
 struct hx_live_leak {
     int res;          /* the resource that grew most clearly, or NONE */
+    bool live;        /* measured before the sessions closed */
     uint32_t repeats; /* hx_live_case_repeats() of the case */
     int64_t growth[HX_LIVE_NRES];
     double per_repeat[HX_LIVE_NRES];
@@ -185,11 +193,13 @@ struct hx_live_leak {
 int hx_live_measure(struct hx_live_trial_ctx *x, struct hx_live_measure *m);
 /* Runs |c| once between two measurements and judges the growth against
  * the leak thresholds, or against |want| (a reproducer's "leak" line) when
- * |want->leak_res| is set. A crash or other finding wins over a leak. The
- * verdict is a leak class with the signature "<what> grows per repeat"
- * (or |want|'s). Returns as hx_live_trial. */
+ * |want->leak_res| is set. With |warm|, a first unmeasured run with the
+ * first loop cut to 2 runs warms a fresh server up. A crash or other
+ * finding wins over a leak. The verdict is a leak class with the
+ * signature "<what> grows per repeat" (or |want|'s). Returns as
+ * hx_live_trial. */
 int hx_live_leak_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c,
-                       const struct hx_live_meta *want, struct hx_live_verdict *v,
+                       const struct hx_live_meta *want, bool warm, struct hx_live_verdict *v,
                        struct hx_live_leak *out);
 
 struct hx_live_finding {
@@ -246,6 +256,8 @@ struct hx_live_campaign_opts {
 struct hx_live_campaign {
     uint64_t cases;
     uint64_t elapsed_ms;
+    uint64_t active_ms; /* until the last case finished (findings still being
+                         * minimised after it are not counted) */
     unsigned restarts;
     bool stopped_early; /* every expected CVE was found */
     int status;         /* HX_OK, or why the campaign ended early */
