@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define LATE_WAIT_MS 1500 /* as the campaign's replays (hx_live_finding.c) */
+
 static const char replay_help[] =
     "usage: siospec replay FILE [--target NAME | --url URL] [options]\n\n"
     "Runs a reproducer written by `siospec fuzz` and checks whether its finding\n"
@@ -137,7 +139,16 @@ static int replay_runs(const struct replay_cfg *c, struct hx_live_trial_ctx *x,
             return -1;
         }
         int rc =
-            m->leak_res ? hx_live_leak_trial(x, cs, m, true, &v, &lk) : hx_live_trial(x, cs, &v);
+            m->leak_res ? hx_live_leak_trial(x, cs, m, true, m->leak_res == HX_LIVE_RES_HEAP || m->leak_res == HX_LIVE_RES_RSS ? 2 : 1, &v, &lk) : hx_live_trial(x, cs, &v);
+        if (rc == HX_OK && v.cls == HX_LIVE_NONE && !m->leak_res &&
+            (m->cls == HX_LIVE_CRASH || m->cls == HX_LIVE_NONE)) {
+            /* A server timer may crash it after the case's checks, as the
+             * campaign saw it: wait a little for that. */
+            struct hx_transcript *tr = v.tr; /* keep the case's transcript */
+            if (!hx_live_late_crash(x, LATE_WAIT_MS, &v))
+                memset(&v, 0, sizeof(v));
+            v.tr = tr;
+        }
         if (rc != HX_OK) {
             fprintf(stderr, "siospec replay: the server could not be started: %s\n", x->diag.msg);
             return -1;
@@ -152,9 +163,9 @@ static int replay_runs(const struct replay_cfg *c, struct hx_live_trial_ctx *x,
             printf("       %s\n", v.detail);
         if (m->leak_res && v.cls == HX_LIVE_NONE)
             printf(
-                "       %s grew by %lld over %u repeats (%.1f per repeat; reproduces from %llu)\n",
+                "       %s grew by %lld over %u repeats (%.1f per repeat; reproduces from %.6g)\n",
                 hx_live_res_name(m->leak_res), (long long)lk.growth[m->leak_res], lk.repeats,
-                lk.per_repeat[m->leak_res], (unsigned long long)m->leak_min);
+                lk.per_repeat[m->leak_res], m->leak_min);
         if (c->transcript && v.tr)
             hx_transcript_print(v.tr, 200, stdout);
         hx_live_verdict_free(&v);

@@ -68,6 +68,8 @@ struct camp {
     pthread_mutex_t mu;
     pthread_cond_t cv_main, cv_work;
     bool stop;
+    unsigned busy; /* workers running cases or tests (mu) */
+    bool quiet;    /* a worker asked the others to pause (mu) */
     struct result *rq; /* finished results, any order (mu) */
     struct worker *w;
     unsigned nw;
@@ -88,6 +90,10 @@ uint64_t camp_elapsed(const struct camp *cp);
 
 /* hx_live_worker.c */
 void *camp_worker_main(void *arg);
+/* Pauses (|on|) or resumes every other worker: they finish what they run
+ * and wait. For measurements that the others' load would disturb (heap
+ * leaks). Called by a worker that is busy (inside a case). */
+void camp_quiet(struct worker *w, bool on);
 
 /* hx_live_finding.c: a verdict |v| of case |c| seen by worker |w|: a hit
  * of a known finding, or a new one (replayed, minimised, saved). Leak
@@ -112,6 +118,6 @@ const char *hx_live_leak_what(int res);
 int hx_live_leak_class(int res);
 double hx_live_leak_floor(int res);
 /* True when |growth| over |repeats| is over the floors of |res|. */
-bool hx_live_leak_over(int res, bool live, int64_t growth, uint32_t repeats);
+bool hx_live_leak_over(int res, bool live, int64_t growth, uint32_t repeats, double bytes);
 
 #endif

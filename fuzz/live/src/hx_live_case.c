@@ -380,8 +380,7 @@ static int put_meta(struct cdc_buf *out, const struct hx_live_meta *m)
         rc = put_str(out, line);
     }
     if (rc == CDC_OK && m->leak_res != HX_LIVE_RES_NONE) {
-        snprintf(line, sizeof(line), "leak %s %llu\n", hx_live_res_name(m->leak_res),
-                 (unsigned long long)m->leak_min);
+        snprintf(line, sizeof(line), "leak %s %.6g\n", hx_live_res_name(m->leak_res), m->leak_min);
         rc = put_str(out, line);
     }
     return rc;

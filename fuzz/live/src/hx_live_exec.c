@@ -540,7 +540,10 @@ static int use_slot(struct exec *x, unsigned k)
                                      .eio = x->o->eio,
                                      .sio = x->o->sio,
                                      .strict_decode = !x->o->compat,
-                                     .seed = x->o->seed + x->slot};
+                                     .seed = x->o->seed + x->slot,
+                                     /* the grammar nests up to ~2000 levels,
+                                      * and servers echo it back */
+                                     .max_json_depth = 4096};
         int rc = hx_session_new(&x->ss[x->slot], &x->env, &so);
         if (rc != HX_OK)
             return rc;

@@ -62,7 +62,11 @@ static bool same_finding(struct mctx *m, const struct hx_live_case *c)
     struct hx_live_trial_ctx *x = &m->w->x;
     if (m->leak_res)
         fresh_server(m->w); /* as `siospec replay`; and a capped leak has room again */
-    int rc = m->leak_res ? hx_live_leak_trial(x, c, NULL, true, &v, &lk) : hx_live_trial(x, c, &v);
+    /* Memory is measured twice in a row (it is noisy); fds and threads
+     * are exact, and a capped leak may have room for one run only. */
+    unsigned runs = m->leak_res == HX_LIVE_RES_HEAP || m->leak_res == HX_LIVE_RES_RSS ? 2 : 1;
+    int rc = m->leak_res ? hx_live_leak_trial(x, c, NULL, true, runs, &v, &lk)
+                         : hx_live_trial(x, c, &v);
     if (rc == HX_OK && m->late && v.cls == HX_LIVE_NONE) {
         hx_live_verdict_free(&v);
         hx_live_late_crash(x, LATE_WAIT_MS, &v);
@@ -225,14 +229,14 @@ static int minimise(struct mctx *m, const struct hx_live_case *c, size_t action,
     uint32_t budget_ms = o->min_ms ? o->min_ms : 10000;
     m->deadline = camp_now_ms() + (m->leak_res ? 3ull * budget_ms : budget_ms);
     m->base = c;
-    bool reaction = m->cls == HX_LIVE_REACTION && action > 0 && action < c->n;
-    if (reaction) {
-        m->keep[0] = action - 1;
-        m->keep[1] = action;
-    }
+    /* A missing reaction depends on the state its trigger met (what was
+     * joined, sent, pending before it): it is kept whole. */
+    if (m->cls == HX_LIVE_REACTION)
+        return hx_live_case_copy(out, c, NULL, 0);
+    (void)action;
     unsigned budget = o->min_tests ? o->min_tests : 60;
     int rc = shrink_actions(m, budget, out);
-    if (rc != CDC_OK || reaction)
+    if (rc != CDC_OK)
         return rc;
     if (m->leak_res) {
         shrink_repeats(m, out);
@@ -348,7 +352,7 @@ static void save_repro(struct worker *w, struct hx_live_finding *f, const struct
     snprintf(m.cve, sizeof(m.cve), "%s", f->cve);
     if (f->leak_res) {
         double floor = hx_live_leak_floor(f->leak_res), min = f->leak_per_repeat / 3.0;
-        m.leak_min = (uint64_t)(min > floor ? min : floor + 0.999);
+        m.leak_min = min > floor ? min : floor;
     }
     struct cdc_buf b;
     cdc_buf_init(&b, 64u << 20, NULL);
@@ -376,40 +380,28 @@ static void say(struct camp *cp, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The growth of |m->leak_res| over one run of |c| on a fresh, warmed-up
- * server; false when the run could not be measured or found something
- * else. */
-static bool growth_of(struct mctx *m, const struct hx_live_case *c, int64_t *g)
+/* True when |c| shows the finding on a fresh server, in one of two runs. */
+static bool replays_fresh(struct mctx *m, const struct hx_live_case *c)
 {
-    struct hx_live_verdict v;
-    struct hx_live_leak lk;
-    fresh_server(m->w);
-    int rc = hx_live_leak_trial(&m->w->x, c, NULL, true, &v, &lk);
-    bool ok = rc == HX_OK && (v.cls == HX_LIVE_NONE || v.cls == m->cls);
-    *g = lk.growth[m->leak_res];
-    hx_live_verdict_free(&v);
+    uint64_t deadline = m->deadline;
+    bool late = m->late;
+    m->deadline = UINT64_MAX;
+    m->late = late || m->cls == HX_LIVE_CRASH; /* as `siospec replay` */
+    bool ok = false;
+    for (int i = 0; i < 2 && !ok; i++) {
+        fresh_server(m->w);
+        ok = same_finding(m, c);
+    }
+    m->deadline = deadline;
+    m->late = late;
     return ok;
 }
 
-/* A leak grows with the repeats: the case with its first loop doubled
- * must grow by the floors more than the case itself, each on a fresh
- * server. Noise of the measurement and one-off costs do not scale. */
+/* A leak is confirmed as `siospec replay` checks it: on a fresh server,
+ * after a warm-up, growing in two runs in a row (same_finding). */
 static bool leak_scales(struct mctx *m, const struct hx_live_case *c)
 {
-    struct hx_live_case d;
-    hx_live_case_init(&d);
-    bool ok = hx_live_case_copy(&d, c, NULL, 0) == CDC_OK;
-    uint32_t n = hx_live_case_repeats(c);
-    for (size_t i = 0; ok && i < d.n; i++)
-        if (d.a[i].op == HX_LIVE_LOOP) {
-            d.a[i].repeat = n * 2;
-            break;
-        }
-    int64_t ga = 0, gb = 0;
-    ok = ok && n >= 2 && growth_of(m, c, &ga) && growth_of(m, &d, &gb) &&
-         hx_live_leak_over(m->leak_res, m->leak_live, gb - ga, n);
-    hx_live_case_free(&d);
-    return ok;
+    return same_finding(m, c);
 }
 
 /* The most recent of the worker's earlier cases (up to 8 before |c|)
@@ -459,7 +451,15 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
                      .late = late,
                      .keep = {SIZE_MAX, SIZE_MAX}};
     fx->replays = cp->o->replays ? cp->o->replays : 3;
-    if (m.leak_res && !leak_scales(&m, c) && !leak_scales(&m, c)) {
+    /* Memory is measured without the other workers' load, as `siospec
+     * replay` measures it. */
+    bool quiet = m.leak_res == HX_LIVE_RES_HEAP || m.leak_res == HX_LIVE_RES_RSS;
+    if (quiet)
+        camp_quiet(w, true);
+    bool confirmed = !m.leak_res || leak_scales(&m, c) || leak_scales(&m, c);
+    if (!confirmed && quiet)
+        camp_quiet(w, false);
+    if (!confirmed) {
         /* A server that has run many cases may grow for reasons of its
          * own; what `siospec replay` cannot see on a fresh one is noise. */
         fx->cls = HX_LIVE_NONE;
@@ -491,6 +491,18 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         hx_live_case_copy(&min, c, NULL, 0);
     if (m.leak_res && min.n != c->n && !leak_scales(&m, &min)) /* noise got minimised */
         hx_live_case_copy(&min, c, NULL, 0);
+    if (!m.leak_res && fx->reproduced && !replays_fresh(&m, &min)) {
+        /* `siospec replay` starts a fresh server: the reproducer must show
+         * the finding there; else the case as found, if that does. */
+        bool orig = min.n != c->n || hx_live_case_bytes(&min) != hx_live_case_bytes(c);
+        if (orig && replays_fresh(&m, c)) {
+            hx_live_case_copy(&min, c, NULL, 0);
+        } else {
+            size_t n = strlen(fx->detail);
+            snprintf(fx->detail + n, sizeof(fx->detail) - n,
+                     " (did not show on a fresh server: depends on the state earlier cases left)");
+        }
+    }
     fx->min_ms = (uint32_t)(camp_now_ms() - t);
     fx->min_actions = min.n;
     fx->min_bytes = hx_live_case_bytes(&min);
@@ -516,11 +528,12 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         say(cp, "fuzz: finding %u: %s: %s (case %llu, %.1f s)\n", fx->id,
             hx_live_class_name(fx->cls), fx->sig, (unsigned long long)fx->first_case,
             (double)fx->t_ms / 1000.0);
+    /* The trigger must be in what reproduces: the minimised case. */
     const char *cve = hx_live_cve_match(fx->cls, fx->sig, &min);
-    if (!cve)
-        cve = hx_live_cve_match(fx->cls, fx->sig, c);
     snprintf(fx->cve, sizeof(fx->cve), "%s", cve ? cve : "");
     save_repro(w, fx, &min);
+    if (quiet)
+        camp_quiet(w, false);
     say(cp,
         "fuzz: finding %u: reproduced %u/%u, minimised %zu -> %zu actions, %zu -> %zu bytes in "
         "%.1f s%s%s\n",

@@ -392,6 +392,8 @@ static void cat_sio_state(struct gen *g)
         gen_send_str(g, gen_chance(g, 50) ? "42[\"message\"]" : "41");
     } else {
         gen_session(g, false);
+        if (k == 0) /* "already joined": let the first CONNECT be answered */
+            gen_sleep(g, 30);
         gen_send_str(g, k == 0   ? "40"
                         : k == 1 ? "44{\"message\":\"x\"}"
                                  : "42/custom,[\"message\"]");
@@ -599,12 +601,21 @@ static size_t cat_slot(uint64_t seed, uint64_t k)
     return (size_t)(((mix >> 20) + k * stride) % n);
 }
 
-/* One of the |V| visible corpus entries: half the time one of the newest
- * 16 (what just showed new behaviour), else by weight over all. */
+/* One of the |V| visible corpus entries: 30 % one of the newest 16 that
+ * reached new server code, 21 % one of the newest 16, else by weight over
+ * all (what just showed new behaviour is where to dig). */
 static const struct hx_live_case *pick_entry(struct gen *g, const struct hx_live_corpus *cp,
                                              size_t v)
 {
-    if (gen_chance(g, 50)) {
+    if (gen_chance(g, 30)) { /* the newest entries that reached new server code */
+        size_t idx[16], n = 0;
+        for (size_t i = v; i-- > 0 && n < 16;)
+            if (cp->e[i].new_cov && cp->e[i].found_at != UINT64_MAX)
+                idx[n++] = i;
+        if (n)
+            return &cp->e[idx[gen_below(g, (uint32_t)n)]].c;
+    }
+    if (gen_chance(g, 30)) {
         size_t recent = v < 16 ? v : 16;
         return &cp->e[v - 1 - gen_below(g, (uint32_t)recent)].c;
     }

@@ -144,8 +144,9 @@ static void json_placeholder(struct gen *g, struct gram_pkt *p, struct cdc_buf *
     put(g, b, "{\"_placeholder\":true,\"num\":");
     put_u64(g, b, p->n_att);
     put(g, b, "}");
+    /* At least one byte: the harness sends no empty WebSocket message. */
     if (p->n_att < GRAM_MAX_ATT)
-        p->att_len[p->n_att] = gen_chance(g, 85) ? gen_below(g, 17) : gram_size(g, 65536);
+        p->att_len[p->n_att] = gen_chance(g, 85) ? 1 + gen_below(g, 16) : 1 + gram_size(g, 65535);
     p->n_att++;
 }
 

@@ -132,6 +132,23 @@ static bool take_num(struct line *L, uint64_t max, uint64_t *v)
     return true;
 }
 
+/* Consumes an unquoted non-negative decimal number ("12", "0.25", "1e3"). */
+static bool take_double(struct line *L, double *v)
+{
+    char buf[40];
+    if (L->i >= L->n || L->quoted[L->i] || L->len[L->i] == 0 || L->len[L->i] >= sizeof(buf))
+        return false;
+    memcpy(buf, L->b.p + L->off[L->i], L->len[L->i]);
+    buf[L->len[L->i]] = 0;
+    char *end;
+    double x = strtod(buf, &end);
+    if (*end || !(x >= 0) || buf[0] == '-' || buf[0] == '+')
+        return false;
+    *v = x;
+    L->i++;
+    return true;
+}
+
 static bool take_u32(struct line *L, uint32_t *v)
 {
     uint64_t x;
@@ -374,7 +391,7 @@ static int parse_meta(struct line *L, struct hx_live_case *c, struct hx_live_met
             if (strcmp(name, hx_live_res_name(r)) == 0)
                 m->leak_res = r;
         L->i = 2;
-        return m->leak_res != HX_LIVE_RES_NONE && take_num(L, UINT64_MAX, &m->leak_min) ? 1 : -1;
+        return m->leak_res != HX_LIVE_RES_NONE && take_double(L, &m->leak_min) ? 1 : -1;
     }
     if (tok_is(L, 0, "expect")) {
         char name[40];

@@ -69,6 +69,14 @@ static void connect_nsp(struct gen *g, struct seq *q, unsigned k, const char *ns
         a->sess = (uint8_t)k;
     cdc_buf_free(&b);
     q->s[k].joined[nsp_idx(nsp)] = true;
+    /* The server joins asynchronously: a packet for the namespace that
+     * arrives before the CONNECT is answered closes the connection. Wait
+     * for it most of the time, so sequences get deep. */
+    if (gen_chance(g, 90)) {
+        gen_sleep(g, 10);
+        if ((a = gen_last(g)) != NULL)
+            a->sess = (uint8_t)k;
+    }
 }
 
 static void open_slot(struct gen *g, struct seq *q, unsigned k)
@@ -322,8 +330,10 @@ static void attachment_flood(struct gen *g, struct seq *q)
              gen_pick(g, counts, N_OF(counts)));
     gen_open(g, true);
     q->s[0] = (struct slot){.open = true, .ws = true, .joined = {true}};
-    if (g->o->eio == 4)
+    if (g->o->eio == 4) {
         gen_send_str(g, "40");
+        gen_sleep(g, 10); /* let the CONNECT be answered */
+    }
     gen_send_str(g, head);
     gen_push(g, &(struct hx_live_action){
                     .op = HX_LIVE_LOOP, .repeat = 50 + gen_below(g, 250), .span = 1});
@@ -380,6 +390,15 @@ static void model_of(const struct hx_live_case *c, struct seq *q)
                           ? (a->data.len >= 9 && !memcmp(a->data.p + 2, "/custom,", 8) ? 1 : 2)
                           : 0] = true;
     }
+}
+
+/* The session slot of the case's last action that has one open. */
+static unsigned last_slot(const struct hx_live_case *c)
+{
+    for (size_t i = c->n; i-- > 0;)
+        if (c->a[i].op == HX_LIVE_SEND || c->a[i].op == HX_LIVE_OPEN)
+            return c->a[i].sess < HX_LIVE_NSESS ? c->a[i].sess : 0;
+    return 0;
 }
 
 /* Moves the actions appended since |from| to position |pos|. */
@@ -492,8 +511,12 @@ void gen_mutate_grammar(struct gen *g, const struct hx_live_case *other)
     for (unsigned i = 0, n = 1 + gen_below(g, 4); i < n && g->err == CDC_OK; i++) {
         model_of(g->c, &q);
         q.cur = 0;
-        unsigned k = gen_below(g, 10);
-        if (k < 3) { /* insert fresh steps at a random place after the prefix */
+        unsigned k = gen_below(g, 12);
+        if (k >= 10) { /* continue the sequence: contract events at the end */
+            q.cur = last_slot(g->c);
+            for (unsigned e = 0, ne = 1 + gen_below(g, 3); e < ne; e++)
+                contract_event(g, &q, q.cur);
+        } else if (k < 3) { /* insert fresh steps at a random place after the prefix */
             size_t lo = after_prefix(g->c), from = g->c->n;
             size_t pos = lo + gen_below(g, (uint32_t)(g->c->n - lo + 1));
             one_step(g, &q, false);

@@ -38,6 +38,40 @@ static void fail(struct worker *w, int rc)
     pthread_mutex_unlock(&cp->mu);
 }
 
+/* Enters (waiting while another worker wants quiet) or leaves the busy set. */
+static void set_busy(struct worker *w, bool on)
+{
+    struct camp *cp = w->cp;
+    pthread_mutex_lock(&cp->mu);
+    while (on && cp->quiet)
+        pthread_cond_wait(&cp->cv_work, &cp->mu);
+    if (on)
+        cp->busy++;
+    else
+        cp->busy--;
+    pthread_cond_broadcast(&cp->cv_work);
+    pthread_mutex_unlock(&cp->mu);
+}
+
+void camp_quiet(struct worker *w, bool on)
+{
+    struct camp *cp = w->cp;
+    pthread_mutex_lock(&cp->mu);
+    if (on) {
+        cp->busy--; /* not counted while waiting: two requesters must not wait on each other */
+        while (cp->quiet)
+            pthread_cond_wait(&cp->cv_work, &cp->mu);
+        cp->quiet = true;
+        while (cp->busy > 0)
+            pthread_cond_wait(&cp->cv_work, &cp->mu);
+        cp->busy++;
+    } else {
+        cp->quiet = false;
+    }
+    pthread_cond_broadcast(&cp->cv_work);
+    pthread_mutex_unlock(&cp->mu);
+}
+
 /* Waits for a job; false when the campaign stops. */
 static bool next_job(struct worker *w, struct hx_live_case *c)
 {
@@ -232,7 +266,7 @@ static void run_one(struct worker *w, struct hx_live_case *c, struct cdc_buf *co
     bool probe = hx_live_is_leak_probe(c) && !hx_target_is_url(w->x.t);
     uint64_t t = camp_now_ms();
     int rc =
-        probe ? hx_live_leak_trial(&w->x, c, NULL, false, &v, &lk) : hx_live_trial(&w->x, c, &v);
+        probe ? hx_live_leak_trial(&w->x, c, NULL, false, 1, &v, &lk) : hx_live_trial(&w->x, c, &v);
     if (rc == HX_ERR_CONNECT) { /* the server cannot be brought back */
         fail(w, rc);
         return;
@@ -309,7 +343,7 @@ void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *de
         snprintf(probe.gen, sizeof(probe.gen), "leak:triage");
         struct hx_live_verdict v;
         struct hx_live_leak lk;
-        int rc = hx_live_leak_trial(&w->x, &probe, NULL, false, &v, &lk);
+        int rc = hx_live_leak_trial(&w->x, &probe, NULL, false, 1, &v, &lk);
         bool found =
             rc == HX_OK && lk.res != HX_LIVE_RES_NONE && v.cls == hx_live_leak_class(lk.res);
         if (found)
@@ -354,9 +388,11 @@ void *camp_worker_main(void *arg)
         fail(w, HX_ERR_CONNECT);
     } else {
         while (next_job(w, &c)) {
+            set_busy(w, true);
             run_one(w, &c, &cov);
             watch(w);
             sample(w);
+            set_busy(w, false);
         }
     }
     pthread_mutex_lock(&w->cp->mu);

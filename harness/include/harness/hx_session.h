@@ -81,6 +81,8 @@ struct hx_session_opts {
     size_t max_mem;        /* item bytes; 0 = 64 MiB */
     size_t max_body;       /* one received body or message; 0 = 16 MiB */
     size_t transcript_max; /* transcript bytes; 0 = 8 MiB */
+    unsigned max_json_depth; /* nesting the decoder accepts; 0 = the codec's (64).
+                              * The live fuzzer raises it: servers echo what it sends */
     uint64_t seed;         /* RNG seed (ack ids, raw WebSocket keys/masks) */
 };
 

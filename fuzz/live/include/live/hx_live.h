@@ -156,7 +156,7 @@ struct hx_live_meta {
     char sig[200];
     char cve[32];
     int leak_res;      /* enum hx_live_res of a "leak" line, NONE when absent */
-    uint64_t leak_min; /* growth per repeat that counts as reproduced */
+    double leak_min;   /* growth per repeat that counts as reproduced */
 };
 
 /* Makes |c| an empty case that owns nothing yet. */

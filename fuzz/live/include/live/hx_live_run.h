@@ -186,21 +186,23 @@ struct hx_live_leak {
     uint32_t repeats; /* hx_live_case_repeats() of the case */
     int64_t growth[HX_LIVE_NRES];
     double per_repeat[HX_LIVE_NRES];
+    double bytes_per_repeat; /* what one repeat sends (the memory floor grows with it) */
 };
 
 /* Measures the target's process (heap through the agent when there is
  * one, VmRSS, fds, threads); the server should be idle. Returns 0 or -1. */
 int hx_live_measure(struct hx_live_trial_ctx *x, struct hx_live_measure *m);
-/* Runs |c| once between two measurements and judges the growth against
- * the leak thresholds, or against |want| (a reproducer's "leak" line) when
+/* Runs |c| between measurements and judges the growth against the leak
+ * thresholds, or against |want| (a reproducer's "leak" line) when
  * |want->leak_res| is set. With |warm|, a first unmeasured run with the
- * first loop cut to 2 runs warms a fresh server up. A crash or other
- * finding wins over a leak. The verdict is a leak class with the
- * signature "<what> grows per repeat" (or |want|'s). Returns as
- * hx_live_trial. */
+ * first loop cut to 2 runs warms a fresh server up; with |runs| 2 the case
+ * runs twice and must grow the same resource both times (the smaller
+ * growth is reported). A crash or other finding wins over a leak. The
+ * verdict is a leak class with the signature "<what> grows per repeat" (or
+ * |want|'s). Returns as hx_live_trial. */
 int hx_live_leak_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c,
-                       const struct hx_live_meta *want, bool warm, struct hx_live_verdict *v,
-                       struct hx_live_leak *out);
+                       const struct hx_live_meta *want, bool warm, unsigned runs,
+                       struct hx_live_verdict *v, struct hx_live_leak *out);
 
 struct hx_live_finding {
     unsigned id;
