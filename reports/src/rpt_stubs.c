@@ -22,14 +22,6 @@ int rpt_md_write(const struct rpt_result *r, FILE *f)
     return -1;
 }
 
-int rpt_html_write(const struct rpt_result *r, FILE *f)
-{
-    (void)r;
-    (void)f;
-    errno = ENOSYS;
-    return -1;
-}
-
 int rpt_transcripts_write(const struct rpt_result *r, const char *dir)
 {
     (void)r;
