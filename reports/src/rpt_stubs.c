@@ -6,34 +6,10 @@
 
 #include <errno.h>
 
-int rpt_junit_write(const struct rpt_result *r, FILE *f)
-{
-    (void)r;
-    (void)f;
-    errno = ENOSYS;
-    return -1;
-}
-
-int rpt_md_write(const struct rpt_result *r, FILE *f)
-{
-    (void)r;
-    (void)f;
-    errno = ENOSYS;
-    return -1;
-}
-
 int rpt_html_write(const struct rpt_result *r, FILE *f)
 {
     (void)r;
     (void)f;
-    errno = ENOSYS;
-    return -1;
-}
-
-int rpt_transcripts_write(const struct rpt_result *r, const char *dir)
-{
-    (void)r;
-    (void)dir;
     errno = ENOSYS;
     return -1;
 }
