@@ -20,7 +20,7 @@ done
 
 pkgs=(build-essential cmake pkg-config ninja-build clang llvm-14 libclang-rt-14-dev
       libcjson-dev libcunit1-dev libwebsockets-dev libcurl4-openssl-dev
-      nodejs npm python3 python3-jsonschema)
+      nodejs npm python3 python3-jsonschema libxml2-utils)
 if [ $want_servers -eq 1 ]; then
   pkgs+=(python3-socketio python3-engineio python3-aiohttp python3-uvicorn
          python3-websockets python3-eventlet)

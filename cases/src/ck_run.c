@@ -731,6 +731,7 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
         res->unreachable = true;
         for (size_t i = 0; i < res->n; i++)
             set_simple(&res->out[i], CK_V_ERROR, "the target could not be started or reached");
+        res->count[CK_V_ERROR] = res->n;
         hx_target_del(r.target);
         pthread_mutex_destroy(&r.mu);
         pthread_cond_destroy(&r.cv);
