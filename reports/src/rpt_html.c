@@ -7,10 +7,11 @@
  * is static HTML. The case list is drawn by the inline script from the
  * result document, embedded as JSON in a <script type="application/json">
  * block with every '<' written as \u003c (so neither "</script" nor "<!--"
- * can end or confuse the block). The script renders list rows in chunks and
- * a case's details (spec links, expected/seen, baseline, rerun command, wire
- * transcript) only when it is opened, so 1 000 cases with long transcripts
- * stay responsive. Data reaches the page through textContent only.
+ * can end or confuse the block); a second such block gives the script what
+ * the writers share (spec document URLs, the rerun command). The script renders list rows in chunks
+ * and a case's details (spec links, expected/seen, baseline, rerun command, wire transcript) only
+ * when it is opened, so 1 000 cases with long transcripts stay responsive. Data reaches the page
+ * through textContent only.
  *
  * Filters (verdict, level, tag, free text) live in the URL fragment, e.g.
  * #verdict=FAIL,ERROR&level=MUST&tag=upgrade&q=probe, and #id=CASE-ID
@@ -21,8 +22,11 @@
  *
  * Deterministic: the same document gives the same bytes (no clock, no
  * locale-dependent formatting).
+ *
+ * The style and the script are below as arrays of lines, one string per
+ * line; edit them in place.
  */
-#include "rpt_int.h"
+#include "rpt_util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,6 +54,8 @@ static const char *const html_css[] = {
     "dl.facts{font-size:13.5px;display:grid;grid-template-columns:max-content auto;\n",
     "gap:2px 12px;margin:0}\n",
     "dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}\n",
+    "dl.facts dd.note{white-space:pre-wrap;font-family:var(--mono);font-size:12px;\n",
+    "max-width:100ch}\n",
     "code,.mono{font-family:var(--mono);font-size:12.5px}\n",
     "table.counts{border-collapse:collapse;font-variant-numeric:tabular-nums}\n",
     "table.counts th,table.counts td{border:1px solid var(--line);padding:2px 6px;\n",
@@ -117,13 +123,13 @@ static const char *const html_css[] = {
     ".muted{color:var(--muted)}\n",
     "label.raw{margin-left:auto;color:var(--muted);font-size:12.5px}\n",
     "table.tl{border-collapse:collapse;width:100%;font-family:var(--mono);font-size:12px}\n",
-    "table.tl th{text-align:left;color:var(--muted);font-weight:600;\n",
+    "table.tl th{text-align:left;color:var(--muted);font-weight:600;white-space:nowrap;\n",
     "border-bottom:1px solid var(--line);padding:2px 6px}\n",
     "table.tl td{padding:1px 6px;vertical-align:top;border-bottom:1px solid #eef1f4}\n",
     "table.tl td.t,table.tl td.ch,table.tl td.len{text-align:right;white-space:nowrap;\n",
     "color:var(--muted)}\n",
     "table.tl td.dir,table.tl td.tp{white-space:nowrap}\n",
-    "table.tl td.data{white-space:pre-wrap;word-break:break-all;width:100%}\n",
+    "table.tl td.data{white-space:pre-wrap;overflow-wrap:anywhere;width:100%}\n",
     "tr.d-cs td.dir{color:#0969da}tr.d-sc td.dir{color:#1a7f37}\n",
     "tr.k-bytes td.data{color:#57606a}\n",
     "tr.k-text.d-cs td.data,tr.k-text.d-sc td.data{color:var(--fg)}\n",
@@ -149,13 +155,12 @@ static const char *const html_js[] = {
     "    root.setAttribute('data-error', String(e.message));\n",
     "  });\n",
     "  var doc = JSON.parse(document.getElementById('siospec-data').textContent);\n",
-    "  var cases = doc.cases, T = doc.target || {};\n",
+    "  var cases = doc.cases;\n",
     "  /* Tolerate a hand-edited document: missing lists empty, missing text ''. */\n",
     "  function norm(o, lists, strs) {\n",
     "    lists.forEach(function (k) { if (!Array.isArray(o[k])) o[k] = []; });\n",
     "    strs.forEach(function (k) { if (typeof o[k] !== 'string') o[k] = ''; });\n",
     "  }\n",
-    "  norm(T, ['eio', 'sio', 'profiles'], ['name', 'mode', 'path']);\n",
     "  cases.forEach(function (c) {\n",
     "    norm(c, ['spec', 'tags', 'needs', 'transports', 'transcript'],\n",
     "         ['id', 'title', 'requirement', 'reason', 'expected', 'seen', 'verdict',\n",
@@ -164,13 +169,9 @@ static const char *const html_js[] = {
     "  var VERDICTS = ['PASS', 'FAIL', 'NON-STRICT', 'INFO', 'SKIP', 'ERROR', 'XFAIL', 'XPASS',\n",
     "                  'NOT-RUN'];\n",
     "  var LEVELS = ['MUST', 'SHOULD', 'MAY', 'INFO'];\n",
-    "  var GH = 'https://github.com/socketio/socket.io/blob/main/docs/';\n",
-    "  var DOCS = {\n",
-    "    eio4: ['engine.io-protocol/v4-current.md', 'Engine.IO protocol v4'],\n",
-    "    eio3: ['engine.io-protocol/v3.md', 'Engine.IO protocol v3'],\n",
-    "    sio5: ['socket.io-protocol/v5-current.md', 'Socket.IO protocol v5'],\n",
-    "    sio4: ['socket.io-protocol/v4.md', 'Socket.IO protocol v4']\n",
-    "  };\n",
+    "  /* From the writers' shared helpers: spec documents, rerun command. */\n",
+    "  var CFG = JSON.parse(document.getElementById('siospec-page').textContent);\n",
+    "  var DOCS = CFG.docs;\n",
     "  var CHUNK = 200, TR_CHUNK = 400, DATA_MAX = 1500;\n",
     "\n",
     "  function $(id) { return document.getElementById(id); }\n",
@@ -194,28 +195,8 @@ static const char *const html_js[] = {
     "  var index = {};\n",
     "  cases.forEach(function (c, i) { index[c.id] = i; });\n",
     "\n",
-    "  var rerunBase = (function () {\n",
-    "    var a = ['siospec', 'run'];\n",
-    "    if (T.mode === 'url') {\n",
-    "      var echo = T.sio.length === 0, eio = T.eio.length === 1 ? T.eio[0] : 4;\n",
-    "      a.push('--url', sq(T.name));\n",
-    "      var defPath = echo ? '/engine.io/' : '/socket.io/';\n",
-    "      if (T.path && T.path !== defPath) a.push('--path', sq(T.path));\n",
-    "      if (echo) a.push('--echo');\n",
-    "      if (eio === 3) a.push('--eio', '3');\n",
-    "      if (!echo && T.sio.length === 1 && T.sio[0] !== (eio === 3 ? 4 : 5)) {\n",
-    "        a.push('--sio', String(T.sio[0]));\n",
-    "      }\n",
-    "      T.profiles.forEach(function (p) { a.push('--profile', sq(p)); });\n",
-    "    } else {\n",
-    "      a.push('--target', sq(T.name));\n",
-    "    }\n",
-    "    return a.join(' ');\n",
-    "  })();\n",
     "  function rerun(c) {\n",
-    "    var s = rerunBase + ' --filter ' + sq(c.id) + ' --seed ' + doc.seed;\n",
-    "    if (doc.timeout_scale !== 1) s += ' --timeout-scale ' + doc.timeout_scale;\n",
-    "    return s;\n",
+    "    return CFG.rerun[0] + ' --filter ' + sq(c.id) + CFG.rerun[1];\n",
     "  }\n",
     "\n",
     "  /* ---- state <-> URL fragment ---- */\n",
@@ -481,9 +462,9 @@ static const char *const html_js[] = {
     "    c.spec.forEach(function (s, k) {\n",
     "      if (k) span.appendChild(document.createTextNode(' '));\n",
     "      var p = s.split(':'), d = DOCS[p[0]];\n",
-    "      if (d) {\n",
+    "      if (d && d.length) {\n",
     "        var a = el('a', null, s);\n",
-    "        a.href = GH + d[0];\n",
+    "        a.href = d[0];\n",
     "        a.title = d[1] + ', section \\u201c' + p[1] + '\\u201d, statement ' + p[2];\n",
     "        a.target = '_blank';\n",
     "        a.rel = 'noopener noreferrer';\n",
@@ -629,12 +610,6 @@ static const char *const html_js[] = {
     "})();\n",
 };
 
-static const char *const VERDICTS[] = {"PASS",  "FAIL",  "NON-STRICT", "INFO",   "SKIP",
-                                       "ERROR", "XFAIL", "XPASS",      "NOT-RUN"};
-#define NVERDICTS (sizeof(VERDICTS) / sizeof(VERDICTS[0]))
-static const char *const LEVELS[] = {"MUST", "SHOULD", "MAY", "INFO"};
-#define NLEVELS (sizeof(LEVELS) / sizeof(LEVELS[0]))
-
 static void lines(FILE *f, const char *const *l, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -668,17 +643,9 @@ static void esc(FILE *f, const char *s)
 }
 
 /* A whole number from the document (counts, ms, seed). */
-static void num(FILE *f, double v)
+static void num(FILE *f, unsigned long long v)
 {
-    fprintf(f, "%.0f", v);
-}
-
-static int index_of(const char *const *set, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(set[i], s))
-            return (int)i;
-    return -1;
+    fprintf(f, "%llu", v);
 }
 
 /* "4" / "3, 4" from an array of numbers, "-" when empty. */
@@ -691,7 +658,7 @@ static void num_list(FILE *f, const cJSON *a)
         if (k++)
             fputs(", ", f);
         if (cJSON_IsNumber(v))
-            num(f, v->valuedouble);
+            fprintf(f, "%d", v->valueint);
         else if (cJSON_IsString(v))
             esc(f, v->valuestring);
     }
@@ -735,19 +702,19 @@ static void facts(FILE *f, const cJSON *doc)
     fputs("</dd>\n", f);
     fact(f, "handshake");
     fputs("pingInterval ", f);
-    num(f, rpt_num(t, "ping_interval"));
+    num(f, rpt_count(t, "ping_interval"));
     fputs(" ms, pingTimeout ", f);
-    num(f, rpt_num(t, "ping_timeout"));
+    num(f, rpt_count(t, "ping_timeout"));
     fputs(" ms, maxPayload ", f);
-    num(f, rpt_num(t, "max_payload"));
+    num(f, rpt_count(t, "max_payload"));
     fputs("</dd>\n", f);
-    if (rpt_num(t, "restarts") > 0) {
+    if (rpt_count(t, "restarts") > 0) {
         fact(f, "restarts");
-        num(f, rpt_num(t, "restarts"));
+        num(f, rpt_count(t, "restarts"));
         fputs("</dd>\n", f);
     }
     if (*rpt_str(t, "note")) {
-        fact(f, "note");
+        fputs("<dt>note</dt><dd class=\"note\">", f);
         esc(f, rpt_str(t, "note"));
         fputs("</dd>\n", f);
     }
@@ -755,19 +722,19 @@ static void facts(FILE *f, const cJSON *doc)
     esc(f, rpt_str(doc, "version"));
     fputs("</dd>\n", f);
     fact(f, "seed");
-    num(f, rpt_num(doc, "seed"));
+    num(f, rpt_count(doc, "seed"));
     fputs("</dd>\n", f);
     fact(f, "started");
     esc(f, rpt_str(doc, "start_time"));
     fputs("</dd>\n", f);
     fact(f, "timing");
     fputs("wall ", f);
-    num(f, rpt_num(tm, "wall_ms"));
+    num(f, rpt_count(tm, "wall_ms"));
     fputs(" ms, sum of case times ", f);
-    num(f, rpt_num(tm, "sum_ms"));
+    num(f, rpt_count(tm, "sum_ms"));
     fputs(" ms</dd>\n", f);
     fact(f, "longest");
-    num(f, rpt_num(tm, "longest_ms"));
+    num(f, rpt_count(tm, "longest_ms"));
     fputs(" ms", f);
     if (*rpt_str(tm, "longest_id")) {
         fputs(" (<a href=\"#id=", f);
@@ -778,7 +745,7 @@ static void facts(FILE *f, const cJSON *doc)
     }
     fputs("</dd>\n", f);
     fact(f, "jobs");
-    num(f, rpt_num(doc, "jobs"));
+    num(f, rpt_count(doc, "jobs"));
     fprintf(f, ", time windows &#215; %g</dd>\n", rpt_num(doc, "timeout_scale"));
     fputs("</dl>\n", f);
 }
@@ -802,29 +769,29 @@ static void count_cell(FILE *f, unsigned n, const char *verdict, const char *lev
 
 static void counts(FILE *f, const cJSON *cases)
 {
-    unsigned c[NLEVELS + 1][NVERDICTS + 1];
+    unsigned c[RPT_L_COUNT + 1][RPT_V_COUNT + 1];
     memset(c, 0, sizeof(c));
     const cJSON *k;
     cJSON_ArrayForEach(k, cases)
     {
-        int v = index_of(VERDICTS, NVERDICTS, rpt_str(k, "verdict"));
-        int l = index_of(LEVELS, NLEVELS, rpt_str(k, "level"));
+        int v = rpt_verdict_of(k), l = rpt_level_of(k);
         if (v < 0 || l < 0)
             continue;
         c[l][v]++;
-        c[l][NVERDICTS]++;
-        c[NLEVELS][v]++;
-        c[NLEVELS][NVERDICTS]++;
+        c[l][RPT_V_COUNT]++;
+        c[RPT_L_COUNT][v]++;
+        c[RPT_L_COUNT][RPT_V_COUNT]++;
     }
     fputs("<table class=\"counts\">\n<thead><tr><th scope=\"col\">level</th>", f);
-    for (size_t v = 0; v < NVERDICTS; v++)
-        fprintf(f, "<th scope=\"col\" class=\"v-%s\">%s</th>", VERDICTS[v], VERDICTS[v]);
+    for (size_t v = 0; v < RPT_V_COUNT; v++)
+        fprintf(f, "<th scope=\"col\" class=\"v-%s\">%s</th>", rpt_verdict_names[v],
+                rpt_verdict_names[v]);
     fputs("<th scope=\"col\">total</th></tr></thead>\n<tbody>\n", f);
-    for (size_t l = 0; l <= NLEVELS; l++) {
-        const char *lv = l < NLEVELS ? LEVELS[l] : NULL;
+    for (size_t l = 0; l <= RPT_L_COUNT; l++) {
+        const char *lv = l < RPT_L_COUNT ? rpt_level_names[l] : NULL;
         fprintf(f, "<tr%s><th scope=\"row\">%s</th>", lv ? "" : " class=\"all\"", lv ? lv : "all");
-        for (size_t v = 0; v <= NVERDICTS; v++)
-            count_cell(f, c[l][v], v < NVERDICTS ? VERDICTS[v] : NULL, lv);
+        for (size_t v = 0; v <= RPT_V_COUNT; v++)
+            count_cell(f, c[l][v], v < RPT_V_COUNT ? rpt_verdict_names[v] : NULL, lv);
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table>\n", f);
@@ -833,7 +800,7 @@ static void counts(FILE *f, const cJSON *cases)
 static const char *result_line(const cJSON *doc, int *ok)
 {
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "partial");
-    int code = (int)rpt_num(doc, "exit_code");
+    unsigned long long code = rpt_count(doc, "exit_code");
     *ok = code == 0 && !cJSON_IsTrue(p);
     if (cJSON_IsTrue(p))
         return "interrupted: the run did not finish (exit code 1)";
@@ -844,22 +811,62 @@ static const char *result_line(const cJSON *doc, int *ok)
     return "some case failed, errored or passed against its baseline (exit code 1)";
 }
 
-/* The document as JSON for a <script> block: every '<' as \u003c. */
-static int embed(FILE *f, const cJSON *doc)
+/* |json| for a <script> block: every '<' as \u003c. */
+static void embed_text(FILE *f, const char *json)
 {
-    char *js = cJSON_PrintUnformatted(doc);
-    if (!js) {
-        errno = ENOMEM;
-        return -1;
-    }
-    const char *p = js;
+    const char *p = json;
     for (const char *lt; (lt = strchr(p, '<')) != NULL; p = lt + 1) {
         fwrite(p, 1, (size_t)(lt - p), f);
         fputs("\\u003c", f);
     }
     fputs(p, f);
-    free(js);
+}
+
+static int embed(FILE *f, const cJSON *j)
+{
+    char *s = cJSON_PrintUnformatted(j);
+    if (!s) {
+        errno = ENOMEM;
+        return -1;
+    }
+    embed_text(f, s);
+    free(s);
     return 0;
+}
+
+/* What the script takes from the writers' shared helpers rather than
+ * knowing itself: the protocol documents the spec statements link to, and
+ * the rerun command around " --filter ID". */
+static int page_config(FILE *f, const cJSON *doc)
+{
+    static const char *const prefixes[] = {"eio4:", "eio3:", "sio5:", "sio4:"};
+    cJSON *cfg = cJSON_CreateObject(), *docs = cJSON_AddObjectToObject(cfg, "docs");
+    for (size_t i = 0; docs && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        const char *title = NULL, *url = rpt_spec_doc_url(prefixes[i], &title);
+        char key[5];
+        memcpy(key, prefixes[i], 4);
+        key[4] = '\0';
+        cJSON *pair = cJSON_AddArrayToObject(docs, key);
+        if (pair && url) {
+            cJSON_AddItemToArray(pair, cJSON_CreateString(url));
+            cJSON_AddItemToArray(pair, cJSON_CreateString(title ? title : ""));
+        }
+    }
+    struct rpt_buf b = {0};
+    rpt_rerun_target(&b, doc);
+    cJSON *rerun = cJSON_AddArrayToObject(cfg, "rerun");
+    if (rerun && !b.oom) {
+        cJSON_AddItemToArray(rerun, cJSON_CreateString(b.p ? b.p : ""));
+        char seed[48];
+        snprintf(seed, sizeof(seed), " --seed %llu", rpt_count(doc, "seed"));
+        cJSON_AddItemToArray(rerun, cJSON_CreateString(seed));
+    }
+    int rc = b.oom || !docs || !rerun ? -1 : embed(f, cfg);
+    if (rc < 0)
+        errno = ENOMEM;
+    rpt_buf_free(&b);
+    cJSON_Delete(cfg);
+    return rc;
 }
 
 int rpt_html_write(const struct rpt_result *r, FILE *f)
@@ -881,7 +888,7 @@ int rpt_html_write(const struct rpt_result *r, FILE *f)
     fputs("</style>\n</head>\n<body>\n<header>\n<h1>siospec report: <span class=\"tgt\">", f);
     esc(f, rpt_str(t, "name"));
     fprintf(f, "</span></h1>\n<p class=\"result %s\">", ok ? "ok" : "bad");
-    num(f, (double)cJSON_GetArraySize(r->cases));
+    num(f, (unsigned long long)cJSON_GetArraySize(r->cases));
     fprintf(f, " cases: %s</p>\n<div class=\"top\">\n", line);
     facts(f, doc);
     counts(f, r->cases);
@@ -889,8 +896,11 @@ int rpt_html_write(const struct rpt_result *r, FILE *f)
           "<noscript><p>The case list needs JavaScript; the summary above does not.</p>"
           "</noscript>\n<p id=\"status\"></p>\n<main>\n<div id=\"list\"></div>\n"
           "<button id=\"more\" type=\"button\" hidden></button>\n</main>\n"
-          "<script type=\"application/json\" id=\"siospec-data\">",
+          "<script type=\"application/json\" id=\"siospec-page\">",
           f);
+    if (page_config(f, doc) < 0)
+        return -1;
+    fputs("</script>\n<script type=\"application/json\" id=\"siospec-data\">", f);
     if (embed(f, doc) < 0)
         return -1;
     fputs("</script>\n<script>\n", f);

@@ -233,22 +233,53 @@ static void shell_word(struct rpt_buf *b, const char *s)
     rpt_buf_puts(b, "'");
 }
 
-void rpt_rerun_cmd(struct rpt_buf *b, const cJSON *doc, const char *id)
+/* The single number in array |key| of |o|, or 0 when it holds none or several. */
+static int only_num(const cJSON *o, const char *key)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    const cJSON *v = cJSON_GetArrayItem(a, 0);
+    return cJSON_GetArraySize(a) == 1 && cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
+void rpt_rerun_target(struct rpt_buf *b, const cJSON *doc)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "target");
     rpt_buf_puts(b, "siospec run ");
-    if (strcmp(rpt_str(t, "mode"), "url") == 0) {
-        rpt_buf_puts(b, "--url ");
-        shell_word(b, rpt_str(t, "name"));
-        const char *path = rpt_str(t, "path");
-        if (path[0] && strcmp(path, "/socket.io/") != 0) {
-            rpt_buf_puts(b, " --path ");
-            shell_word(b, path);
-        }
-    } else {
+    if (strcmp(rpt_str(t, "mode"), "url") != 0) {
         rpt_buf_puts(b, "--target ");
         shell_word(b, rpt_str(t, "name"));
+        return;
     }
+    /* The options `siospec run --url` took, as the target records them: no
+     * Socket.IO revision means an Engine.IO echo server (--echo). */
+    rpt_buf_puts(b, "--url ");
+    shell_word(b, rpt_str(t, "name"));
+    int echo = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "sio")) == 0;
+    int eio = only_num(t, "eio"), sio = only_num(t, "sio");
+    const char *path = rpt_str(t, "path");
+    if (path[0] && strcmp(path, echo ? "/engine.io/" : "/socket.io/") != 0) {
+        rpt_buf_puts(b, " --path ");
+        shell_word(b, path);
+    }
+    if (echo)
+        rpt_buf_puts(b, " --echo");
+    if (eio == 3)
+        rpt_buf_puts(b, " --eio 3");
+    if (!echo && sio && sio != (eio == 3 ? 4 : 5))
+        rpt_buf_printf(b, " --sio %d", sio);
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(t, "profiles"))
+    {
+        if (cJSON_IsString(p)) {
+            rpt_buf_puts(b, " --profile ");
+            shell_word(b, p->valuestring);
+        }
+    }
+}
+
+void rpt_rerun_cmd(struct rpt_buf *b, const cJSON *doc, const char *id)
+{
+    rpt_rerun_target(b, doc);
     rpt_buf_puts(b, " --filter ");
     shell_word(b, id);
     rpt_buf_printf(b, " --seed %llu", rpt_count(doc, "seed"));

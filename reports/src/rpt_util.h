@@ -1,5 +1,5 @@
 /*
- * rpt_util.h - what the JUnit, Markdown and transcript writers share: a
+ * rpt_util.h - what the JUnit, Markdown, transcript and HTML writers share: a
  * growable output buffer, strict UTF-8 stepping, verdict and level
  * indices, the one-line transcript format and the rerun command. Private to
  * reports/src.
@@ -74,8 +74,12 @@ void rpt_tr_line(struct rpt_buf *b, const cJSON *ev, size_t max);
 /* The column header matching rpt_tr_line. */
 extern const char rpt_tr_header[];
 
-/* The command that reruns just |id| against the same target and seed. */
+/* The command that reruns just |id| against the same target and seed:
+ * rpt_rerun_target, then " --filter ID --seed N". */
 void rpt_rerun_cmd(struct rpt_buf *b, const cJSON *doc, const char *id);
+/* Its first part: "siospec run --target NAME", or "siospec run --url URL"
+ * with the --path, --echo, --eio, --sio and --profile options of the run. */
+void rpt_rerun_target(struct rpt_buf *b, const cJSON *doc);
 
 /* |id| made safe as a file name: [A-Za-z0-9._-] kept, anything else '_',
  * no leading '.', never empty. The caller frees the result. */

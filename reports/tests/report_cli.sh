@@ -41,6 +41,7 @@ rc=$?
 [ $rc -le 1 ] || { echo "FAIL --report: exit $rc"; fail=1; }
 cmp "$out/r/junit.xml" "$golden/small.junit.xml" || fail=1
 cmp "$out/r/summary.md" "$golden/small.md" || fail=1
+cmp "$out/r/report.html" "$golden/small.html" || fail=1
 cmp "$out/r/transcripts/eio4.handshake.exact-keys.ws.txt" "$golden/small.eio4.handshake.exact-keys.ws.txt" || fail=1
 cmp "$out/r/transcripts/eio4.handshake.exact-keys.ws.jsonl" "$golden/small.eio4.handshake.exact-keys.ws.jsonl" || fail=1
 # A writer that fails exits 1, says why and leaves no file behind.

@@ -1,8 +1,9 @@
 /*
  * test_reports.c - unit tests of the report writers, from hand-written
  * result documents: loading, XML escaping, JUnit counts and mapping (an
- * XFAIL is skipped with its baseline reason), the Markdown bound, the
- * transcript files, and golden outputs (reports/tests/golden; rewrite them
+ * XFAIL is skipped with its baseline reason), the Markdown bound, the rerun
+ * command in url mode, HTML escaping, the transcript files, and golden
+ * outputs (reports/tests/golden; rewrite them
  * with RPT_UPDATE_GOLDEN=1 after a deliberate change, then review the diff).
  *
  * usage: test_reports [suite [test]] | --junit
@@ -491,6 +492,9 @@ static void test_golden(void)
     out = render(r, rpt_md_write, &n);
     golden_cmp("small.md", out, n);
     free(out);
+    out = render(r, rpt_html_write, &n);
+    golden_cmp("small.html", out, n);
+    free(out);
     char dir[] = "/tmp/rpt-golden-XXXXXX";
     CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
     CU_ASSERT(rpt_transcripts_write(r, dir) == 0);
@@ -519,6 +523,86 @@ static void test_golden(void)
     rpt_free(r);
 }
 
+/* ---- the rerun command (shared by every writer) ------------------------ */
+
+static void test_rerun_url(void)
+{
+    /* In url mode the command brings back the options of `siospec run
+     * --url`: an echo server (no Socket.IO revision), a revision 3 server,
+     * a non-default path, Socket.IO 4 over Engine.IO 4, the profiles. */
+    static const struct {
+        const char *target, *want;
+    } rows[] = {
+        {"\"path\":\"/socket.io/\",\"eio\":[4],\"sio\":[5],\"profiles\":[]", ""},
+        {"\"path\":\"/engine.io/\",\"eio\":[4],\"sio\":[],\"profiles\":[]", " --echo"},
+        {"\"path\":\"/socket.io/\",\"eio\":[4],\"sio\":[4],\"profiles\":[]", " --sio 4"},
+        {"\"path\":\"/x/\",\"eio\":[3],\"sio\":[4],\"profiles\":[\"recovery\",\"cookie\"]",
+         " --path /x/ --eio 3 --profile recovery --profile cookie"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *json = NULL;
+        int n = asprintf(&json,
+                         "{\"schema\":\"siospec-result/1\",\"target\":{\"name\":\"http://h:1\","
+                         "\"mode\":\"url\",%s},\"seed\":7,\"summary\":{},\"cases\":[]}",
+                         rows[i].target);
+        CU_ASSERT_FATAL(n > 0);
+        cJSON *d = cJSON_Parse(json);
+        free(json);
+        CU_ASSERT_FATAL(d != NULL);
+        cJSON_AddItemToArray(cJSON_GetObjectItem(d, "cases"),
+                             entry("a.x.one.polling", "a.x", "MUST", "FAIL"));
+        struct rpt_result *r = load_doc(d);
+        cJSON_Delete(d);
+        char *md = render(r, rpt_md_write, NULL);
+        char want[256];
+        snprintf(want, sizeof(want),
+                 "siospec run --url http://h:1%s --filter a.x.one.polling --seed 7", rows[i].want);
+        CU_ASSERT(contains(md, want));
+        free(md);
+        rpt_free(r);
+    }
+}
+
+/* ---- HTML ------------------------------------------------------------- */
+
+static void test_html_escaping(void)
+{
+    /* The static summary escapes; the embedded JSON holds no '<' at all, so
+     * no "</script>" or "<!--" in the data can end its block. */
+    cJSON *d = doc_with("[]");
+    cJSON *c = entry("a.x.one.polling", "a.x", "MUST", "FAIL");
+    cJSON_AddStringToObject(c, "seen", "</script><script>alert(1)</script><!--");
+    cJSON_AddItemToArray(cJSON_GetObjectItem(d, "cases"), c);
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(d, "target"), "name",
+                              cJSON_CreateString("a<b>&\"c'"));
+    cJSON_ReplaceItemInObject(d, "version", cJSON_CreateString("</title>"));
+    struct rpt_result *r = load_doc(d);
+    cJSON_Delete(d);
+    size_t n = 0;
+    char *html = render(r, rpt_html_write, &n);
+    CU_ASSERT_FATAL(html != NULL);
+    CU_ASSERT(strlen(html) == n);
+    CU_ASSERT(contains(html, "<title>siospec report: a&lt;b&gt;&amp;&quot;c&#39;</title>"));
+    CU_ASSERT(contains(html, "content=\"siospec &lt;/title&gt;\""));
+    CU_ASSERT(contains(html, "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!--"));
+    CU_ASSERT(strstr(html, "alert(1)</script>") == NULL);
+    /* Three scripts (page settings, data, code), each closed once. */
+    size_t open = 0, close = 0;
+    for (const char *p = html; (p = strstr(p, "<script")) != NULL; p++)
+        open++;
+    for (const char *p = html; (p = strstr(p, "</script>")) != NULL; p++)
+        close++;
+    CU_ASSERT_EQUAL(open, 3);
+    CU_ASSERT_EQUAL(close, 3);
+    /* Same document, same bytes. */
+    size_t n2 = 0;
+    char *again = render(r, rpt_html_write, &n2);
+    CU_ASSERT(n2 == n && again && memcmp(html, again, n) == 0);
+    free(again);
+    free(html);
+    rpt_free(r);
+}
+
 static CU_TestInfo load_tests[] = {
     {"errors", test_load_errors},
     CU_TEST_INFO_NULL,
@@ -537,6 +621,16 @@ static CU_TestInfo md_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo rerun_tests[] = {
+    {"url", test_rerun_url},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo html_tests[] = {
+    {"escaping", test_html_escaping},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo transcript_tests[] = {
     {"files", test_transcripts},
     CU_TEST_INFO_NULL,
@@ -551,6 +645,8 @@ static CU_SuiteInfo suites[] = {
     {.pName = "load", .pTests = load_tests},
     {.pName = "junit", .pTests = junit_tests},
     {.pName = "md", .pTests = md_tests},
+    {.pName = "rerun", .pTests = rerun_tests},
+    {.pName = "html", .pTests = html_tests},
     {.pName = "transcripts", .pTests = transcript_tests},
     {.pName = "golden", .pTests = golden_tests},
     CU_SUITE_INFO_NULL,

@@ -31,7 +31,9 @@ int rpt_junit_write(const struct rpt_result *r, FILE *f);
  * with a note. */
 #define RPT_MD_MAX (1000u * 1024u)
 int rpt_md_write(const struct rpt_result *r, FILE *f);
-/* One self-contained HTML file (no external assets). */
+/* One self-contained HTML file (no external assets; opens from disk). Its
+ * URL fragment selects what is shown: #verdict=FAIL,ERROR&level=MUST&tag=T
+ * &q=TEXT filters the cases, #id=CASE-ID opens one (link a case there). */
 int rpt_html_write(const struct rpt_result *r, FILE *f);
 /* Per case: DIR/<id>.txt (readable wire log) and DIR/<id>.jsonl (one JSON
  * object per event). Creates DIR (and its parents) when missing. */
