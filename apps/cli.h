@@ -24,6 +24,7 @@ int cmd_encode(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
