@@ -10,6 +10,7 @@
  *   OUT/<target>/junit.xml       JUnit
  *   OUT/<target>/summary.md      the Markdown job summary
  *   OUT/<target>/transcripts/    per-case wire logs
+ *                                (the names of `siospec run --report DIR`)
  *   OUT/<target>.json            compact summary: verdicts only
  *   OUT/matrix.json, OUT/matrix.md, OUT/matrix.html
  *
@@ -247,14 +248,15 @@ static int make_dir(const char *path)
     return -1;
 }
 
-/* Writes one file with |fn|; on ENOSYS (a writer this build lacks) prints a
- * note once per kind and removes the empty file. Returns 0 or -1. */
-static int write_with(const char *path, const char *kind, bool *noted,
-                      int (*fn)(const struct rpt_result *, FILE *), const struct rpt_result *r)
+/* Writes one file with |fn|. Returns 0 or -1 (a message on stderr, the
+ * file removed). */
+static int write_with(const char *path, int (*fn)(const struct rpt_result *, FILE *),
+                      const struct rpt_result *r)
 {
     FILE *f = fopen(path, "w");
+    errno = 0;
     int rc = f ? fn(r, f) : -1;
-    int err = errno;
+    int err = errno ? errno : EIO;
     if (f && fclose(f) != 0 && rc == 0) {
         rc = -1;
         err = errno;
@@ -263,14 +265,6 @@ static int write_with(const char *path, const char *kind, bool *noted,
         return 0;
     if (f)
         remove(path);
-    if (err == ENOSYS) {
-        if (!*noted)
-            printf("note: %s reports are not available in this build (%s); going on "
-                   "without them\n",
-                   kind, strerror(err));
-        *noted = true;
-        return 0;
-    }
     fprintf(stderr, "siospec matrix: cannot write %s: %s\n", path, strerror(err));
     return -1;
 }
@@ -294,34 +288,17 @@ struct column {
     char note[600];
 };
 
-static bool noted[4];
-
-/* The per-target reports; a missing writer is noted, not fatal. */
+/* The per-target reports, under the names `siospec run --report DIR`
+ * uses (cli_reports_defaults), rendered as `siospec report` renders them.
+ * Where each went is not printed: the folder is. */
 static int write_reports(const char *dir, const struct rpt_result *r)
 {
-    char path[4200];
-    int rc = 0;
-    snprintf(path, sizeof path, "%s/" RPT_MATRIX_REPORT, dir);
-    rc |= write_with(path, "HTML", &noted[0], rpt_html_write, r);
-    snprintf(path, sizeof path, "%s/junit.xml", dir);
-    rc |= write_with(path, "JUnit", &noted[1], rpt_junit_write, r);
-    snprintf(path, sizeof path, "%s/summary.md", dir);
-    rc |= write_with(path, "Markdown", &noted[2], rpt_md_write, r);
-    snprintf(path, sizeof path, "%s/transcripts", dir);
-    if (make_dir(path) < 0)
-        return -1;
-    if (rpt_transcripts_write(r, path) != 0) {
-        if (errno != ENOSYS) {
-            fprintf(stderr, "siospec matrix: cannot write %s: %s\n", path, strerror(errno));
-            return -1;
-        }
-        if (!noted[3])
-            printf("note: transcript files are not available in this build (%s); going on "
-                   "without them\n",
-                   strerror(ENOSYS));
-        noted[3] = true;
-        rmdir(path);
-    }
+    struct cli_reports reps = {0};
+    cli_reports_defaults(&reps, dir);
+    FILE *quiet = fopen("/dev/null", "w");
+    int rc = cli_reports_render("siospec matrix", r, &reps, quiet ? quiet : stderr);
+    if (quiet)
+        fclose(quiet);
     return rc;
 }
 
@@ -418,8 +395,7 @@ static int run_one(const struct matrix_cfg *c, size_t i, struct column *col)
     if (write_reports(dir, col->r) < 0 && judged == RUN_JUDGED)
         judged = RUN_NOT_JUDGED;
     snprintf(path, sizeof path, "%s/%s.json", c->out, col->name);
-    bool unused = false;
-    if (write_with(path, "summary", &unused, rpt_summary_write, col->r) < 0 && judged == RUN_JUDGED)
+    if (write_with(path, rpt_summary_write, col->r) < 0 && judged == RUN_JUDGED)
         judged = RUN_NOT_JUDGED;
     rpt_drop_transcripts(col->r);
     return judged;

@@ -651,8 +651,8 @@ int rpt_matrix_write_md(const struct rpt_matrix_col *cols, size_t n, FILE *f)
             if (!cell)
                 fputs(" - |", f);
             else if (md_links(v))
-                fprintf(f, " [%s](%s/%s#q=%s)", v_names[v], cols[c].name, RPT_MATRIX_REPORT,
-                        case_id(cell));
+                fprintf(f, " [%s](%s/%s#q=%s&id=%s)", v_names[v], cols[c].name, RPT_MATRIX_REPORT,
+                        case_id(cell), case_id(cell));
             else
                 fprintf(f, " %s", v == V_NONE ? "?" : v_names[v]);
             if (cell && m.note[row * n + c])
@@ -776,7 +776,8 @@ static const char html_js[] =
     "if(x[0]>=0)t+='\\n'+D.x[x[0]];}\n"
     "   h.push(c==='-'?'<td class=\"c M\" title=\"'+esc(t)+'\">-</td>':"
     "'<td class=\"c '+c+'\" title=\"'+esc(t)+'\"><a href=\"'+encodeURI(D.t[j].n)+"
-    "'/report.html#q='+encodeURIComponent(r[0])+'\">'+lab+'</a></td>');}\n"
+    "'/report.html#q='+encodeURIComponent(r[0])+'&amp;id='+encodeURIComponent(r[0])+'\">'+"
+    "lab+'</a></td>');}\n"
     "  h.push('</tr>');}\n"
     " body.innerHTML=h.join('');cnt.textContent=n+' of '+D.n+' entries';}\n"
     "function toHash(){var p=[];if(q.value)p.push('q='+encodeURIComponent(q.value));"
@@ -964,7 +965,8 @@ int rpt_matrix_write_html(const struct rpt_matrix_col *cols, size_t n, FILE *f)
     fprintf(f,
             ", seed %.0f: %zu entries (case &times; transport) against %zu targets. Hover a "
             "cell for its verdict and reason. A target's name opens its full report and a cell "
-            "opens that case in it (<code>&lt;target&gt;/report.html#q=&lt;case id&gt;</code>, "
+            "opens that case in it (<code>&lt;target&gt;/report.html#q=&lt;id&gt;&amp;id=&lt;id&gt;"
+            "</code>: filtered to it and open), "
             "which <code>siospec matrix</code> writes next to this file; a copy without those "
             "folders, such as the one committed in siospec's repository, has no reports to "
             "link to: <code>scripts/matrix.sh --keep DIR</code> writes them).</p>\n",

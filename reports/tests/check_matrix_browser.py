@@ -4,7 +4,11 @@ its URL fragment, and checks from the resulting DOM that exactly the rows
 the filter selects are shown (computed here from the page's own data), and
 that every cell links to that case in its target's report.
 
-usage: check_matrix_browser.py CHROMIUM MATRIX_HTML
+With --follow (a matrix written with its reports, as `siospec matrix`
+leaves it), it also follows one cell link per target into that target's
+report.html and checks that the report shows exactly that case, open.
+
+usage: check_matrix_browser.py CHROMIUM MATRIX_HTML [--follow]
 """
 import html
 import json
@@ -65,6 +69,29 @@ def shown(doc):
     return [html.unescape(i) for i, _ in rows], rows
 
 
+def follow(chromium, path, targets, rows, profile, problems):
+    base = os.path.dirname(path)
+    for j, t in enumerate(targets):
+        row = next((r for r in rows if r["v"][j] not in "-"), None)
+        if row is None:
+            continue
+        report = os.path.join(base, t, "report.html")
+        if not os.path.exists(report):
+            problems.append("%s: no report to follow a link to" % t)
+            continue
+        url = "file://%s#q=%s&id=%s" % (report, row["id"], row["id"])
+        doc = dom(chromium, url, profile)
+        shown_ids = re.findall(r'<details class="case[^"]*" data-id="([^"]+)"', doc)
+        opened = re.findall(r'<details class="case[^"]*" data-id="([^"]+)"[^>]* open=', doc)
+        status = re.search(r'id="status"[^>]*data-shown="(\d+)"', doc)
+        if shown_ids != [row["id"]] or opened != [row["id"]] or not status or status.group(1) != "1":
+            problems.append("%s: the link to %s shows %s, opens %s (status %s)" % (
+                t, row["id"], shown_ids[:3], opened[:3], status and status.group(0)))
+        else:
+            print("check_matrix_browser: %s/report.html#q=%s&id=...: that case alone, open"
+                  % (t, row["id"]))
+
+
 def main(argv):
     chromium, path = argv[1], os.path.abspath(argv[2])
     data, rows = page_data(path)
@@ -96,12 +123,14 @@ def main(argv):
             for cid, tds in cells[:50]:
                 links = re.findall(r'href="([^"]+)"', tds)
                 cid = html.unescape(cid)
-                want_links = ["%s/report.html#q=%s" % (t, cid) for t, c in
+                want_links = ["%s/report.html#q=%s&amp;id=%s" % (t, cid, cid) for t, c in
                               zip(targets, next(r["v"] for r in rows if r["id"] == cid)) if c != "-"]
                 if links != want_links:
                     problems.append("#%s: %s links to %s" % (frag, cid, links[:3]))
                     break
             print("check_matrix_browser: #%s: %d rows shown" % (frag, len(got)))
+        if "--follow" in argv[3:]:
+            follow(chromium, path, targets, rows, profile, problems)
     for p in problems:
         print("check_matrix_browser: " + p)
     return 1 if problems else 0

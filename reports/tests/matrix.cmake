@@ -30,4 +30,10 @@ if(MX_CHROMIUM)
            COMMAND python3 ${MX_TESTS}/check_matrix_browser.py ${MX_CHROMIUM}
                    ${CMAKE_SOURCE_DIR}/reports/matrix/matrix.html)
   set_tests_properties(matrix_browser PROPERTIES LABELS integration TIMEOUT 300)
+  # A matrix with its reports: every target's cell link opens that case in
+  # the target's HTML report (the fragment both pages agree on).
+  add_test(NAME matrix_links
+           COMMAND ${MX_TESTS}/matrix_links.sh $<TARGET_FILE:siospec> ${MX_CHROMIUM}
+                   ${MX_TESTS}/result-fixture.json ${CMAKE_SOURCE_DIR}/harness/targets)
+  set_tests_properties(matrix_links PROPERTIES LABELS integration TIMEOUT 300)
 endif()

@@ -172,12 +172,14 @@ static void test_md(void)
     char *md = render(rpt_matrix_write_md, &x);
     HAS(md, "| [a](a/report.html) | impl-a 1.0 | 4 | 1 | 1 | 0 | 0 | 0 | 0 | 2 |");
     HAS(md, "| `g1.one.polling` | MUST | PASS | PASS | - | - |");
-    HAS(md, "| `g1.two.polling` | MUST | [FAIL](a/report.html#q=g1.two.polling) | "
-            "SKIP | - | - |");
-    HAS(md, "[XFAIL](a/report.html#q=g2.three.polling) b1 |");
+    HAS(md,
+        "| `g1.two.polling` | MUST | [FAIL](a/report.html#q=g1.two.polling&id=g1.two.polling) | "
+        "SKIP | - | - |");
+    HAS(md, "[XFAIL](a/report.html#q=g2.three.polling&id=g2.three.polling) b1 |");
     HAS(md, "- **b1** `a`, `b`: known bug\n");
-    HAS(md, "| `g2.three.polling` | SHOULD | [XFAIL](a/report.html#q=g2.three.polling) b1 | "
-            "[XFAIL](b/report.html#q=g2.three.polling) b1 | - | - |");
+    HAS(md, "| `g2.three.polling` | SHOULD | "
+            "[XFAIL](a/report.html#q=g2.three.polling&id=g2.three.polling) b1 | "
+            "[XFAIL](b/report.html#q=g2.three.polling&id=g2.three.polling) b1 | - | - |");
     HAS(md, "- **c could not be judged**: ERR_DIED: it died");
     HAS(md, "- **d could not be judged**: invalid description");
     HAS(md, "### g1\n");
@@ -201,7 +203,7 @@ static void test_html(void)
     LACKS(h, "url(");
     LACKS(h, "@import");
     /* Cells link to the case in the target's report. */
-    HAS(h, "'/report.html#q='+encodeURIComponent(r[0])");
+    HAS(h, "'/report.html#q='+encodeURIComponent(r[0])+'&amp;id='+encodeURIComponent(r[0])");
     /* Verdict letters per row: a b c d. */
     HAS(h, "\"PP--\"");
     HAS(h, "\"FS--\"");

@@ -13,7 +13,8 @@
  *   matrix.html  one self-contained page (inline CSS and JS only)
  *
  * A cell links to the case in that target's HTML report:
- * <target>/report.html#q=<case id> (the report's filter fragment).
+ * <target>/report.html#q=<case id>&id=<case id> (the report's fragment:
+ * the list filtered to that case, and the case open).
  *
  * The rows are the union of the results' case ids, in the order they first
  * appear (the catalogue order). A target whose result is missing, or whose
