@@ -433,7 +433,7 @@ int cmd_run(int argc, char **argv)
 
     if (o.progress)
         printf("== %s: running the catalogue (%s)\n", o.target.name,
-               desc ? desc->summary : "server started by the user");
+               desc ? (desc->summary ? desc->summary : desc->name) : "server started by the user");
     struct ck_result res;
     ck_run(&o, &res);
     int status = ck_result_exit(&res);
