@@ -152,7 +152,7 @@ static void no_pong_not_early(struct ck *c)
     ck_check(c, !early,
              ck_fmt(c, "the session open until pingInterval + pingTimeout (%u ms, %u ms slack)",
                     limit, HB_EARLY_MS),
-             "the session ended %u ms after the open packet", elapsed_ms(s) - open_at);
+             "the session ended %u ms after this client's handshake request", elapsed_ms(s));
 }
 
 /* Polling: nothing fetched and nothing answered; after the timeout the sid
