@@ -244,6 +244,7 @@ class Campaign:
             reader.join(timeout=5)
         self.wall = time.monotonic() - self.t0
         self._report()
+        self._fill_time()
         return self
 
     def _consider(self, path, fid):
@@ -252,9 +253,10 @@ class Campaign:
             return
         if self.verify(path):
             m = self.finding_line(fid)
-            self.found = {'repro': path, 'sig': sig,
+            self.found = {'repro': path, 'sig': sig, 'fid': fid,
                           't': float(m.group(5)) if m else None,
-                          'case': int(m.group(4)) if m else None}
+                          'case': int(m.group(4)) if m else None,
+                          'seen': time.monotonic() - self.t0}
         else:
             self.candidates.append(path)
 
@@ -269,6 +271,18 @@ class Campaign:
             return
         self.rate = self.report.get('cases_per_s', self.rate)
         self.cases = self.report.get('cases', self.cases)
+
+    def _fill_time(self):
+        """Time to finding when no progress line gave it: the report's, else
+        the wall time at which the reproducer appeared (an upper bound)."""
+        if not self.found or self.found['t'] is not None:
+            return
+        for f in (self.report or {}).get('findings', []):
+            if f.get('id') == self.found['fid']:
+                self.found['t'] = f.get('time_to_finding_ms', 0) / 1000
+                self.found['case'] = f.get('first_case')
+                return
+        self.found['t'] = self.found['seen']
 
     def unreplayable(self):
         """Findings of the class without a reproducer (campaign-level)."""
