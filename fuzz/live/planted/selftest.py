@@ -396,15 +396,16 @@ def summarise_plants(opts, plants, must, results, faithful_ok, faithful_line):
         rows.append((pl, nfound, len(rs), med, per_seed, ok, why))
     # Throughput: campaigns that ran their whole budget (a stopped one ends
     # with replays and minimisation, which are not cases).
-    rates = [c.rate for _, _, c in results if c.rate and not c.killed] or \
-        [c.rate for _, _, c in results if c.rate]
+    rates = [c.rate for _, _, c in results if c.rate and not c.killed]
+    whole = bool(rates)
+    rates = rates or [c.rate for _, _, c in results if c.rate]
     log('')
     if all_times:
         log(f'time to finding: median {statistics.median(all_times):.1f} s over {len(all_times)} '
             f'finding(s)')
     if rates:
-        log(f'speed: {statistics.median(rates):.1f} cases/s (median over {len(rates)} campaigns '
-            f'that ran their whole budget)')
+        log(f'speed: {statistics.median(rates):.1f} cases/s (median over {len(rates)} campaign(s)'
+            f'{" that ran their whole budget" if whole else ", all stopped early"})')
     if faithful_line is not None:
         log(('' if faithful_ok else 'FAIL: ') + faithful_line)
         passed, failed = passed + faithful_ok, failed + (not faithful_ok)
