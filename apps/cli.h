@@ -5,6 +5,7 @@
 #ifndef SIOSPEC_CLI_H
 #define SIOSPEC_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,8 +24,32 @@ int cmd_encode(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+struct rpt_result;
+
+/* The reports `siospec run` and `siospec report` write (NULL = not
+ * wanted; "-" = standard output for the file reports). */
+struct cli_reports {
+    const char *junit, *md, *html, *transcripts;
+    char junit_buf[4096], md_buf[4096], html_buf[4096], transcripts_buf[4096];
+};
+
+/* Fills the outputs not given with DIR's default names: DIR/junit.xml,
+ * DIR/summary.md, DIR/report.html, DIR/transcripts (|dir| NULL: none). */
+void cli_reports_defaults(struct cli_reports *r, const char *dir);
+bool cli_reports_any(const struct cli_reports *r);
+/* Renders every wanted report from |res|: a writer that fails prints why
+ * on stderr (and its file is removed), the others still run. Prints where
+ * each report went to |msg|, the HTML report last. Returns 0, or -1 when
+ * any writer failed. */
+int cli_reports_render(const char *cmd, const struct rpt_result *res, const struct cli_reports *r,
+                       FILE *msg);
+/* mkdir -p |dir|. Returns 0 or -1 with errno set. */
+int cli_mkdir_p(const char *dir);
 
 /* Reads all of |path| ("-" or NULL = stdin), at most |max| bytes (one more
  * byte than |max| is read so the caller can see the input was too large).

@@ -12,6 +12,7 @@
 #include "cases/ck_run.h"
 #include "harness/hx_net.h"
 #include "harness/hx_target.h"
+#include "reports/rpt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,11 +59,19 @@ static const char run_help[] =
     "  --seed N               seed for keys, masks and ids (default 1)\n"
     "  --timeout-scale X      multiply every time window by X (default 1)\n"
     "  --json FILE            write the canonical JSON result\n"
-    "  --report DIR           write DIR/result.json (and the reports)\n"
+    "  --junit FILE           write a JUnit XML report (one testsuite per group)\n"
+    "  --md FILE              write a Markdown summary for a CI job (under 1 MiB)\n"
+    "  --html FILE            write a self-contained HTML report\n"
+    "  --transcripts DIR      write DIR/<id>.txt and DIR/<id>.jsonl wire logs\n"
+    "  --report DIR           write all of them: DIR/result.json, DIR/junit.xml,\n"
+    "                         DIR/summary.md, DIR/report.html, DIR/transcripts/\n"
+    "                         (every report is rendered from the JSON result, as\n"
+    "                         'siospec report' renders it later)\n"
     "  --targets-dir DIR      where bundled target descriptions live\n"
     "  -q, --quiet            no progress lines\n\n"
     "Exit status: 0 every case as expected, 1 some FAIL, ERROR or XPASS (or\n"
-    "interrupted), 2 usage error, 3 the target could not be started or reached.\n";
+    "interrupted, or a report could not be written), 2 usage error, 3 the target\n"
+    "could not be started or reached.\n";
 
 static const char list_help[] =
     "usage: siospec list [--filter GLOB]... [--json]\n\n"
@@ -78,6 +87,7 @@ static const char coverage_help[] =
 
 struct run_cfg {
     const char *target, *targets_dir, *url, *path, *json, *report, *baseline, *write_baseline;
+    const char *junit, *md, *html, *transcripts;
     int eio, sio;
     bool echo, quiet, list_targets;
     unsigned profiles, jobs;
@@ -121,6 +131,14 @@ static int parse_value(struct run_cfg *c, const char *a, const char *v)
         c->json = v;
     else if (!strcmp(a, "--report"))
         c->report = v;
+    else if (!strcmp(a, "--junit"))
+        c->junit = v;
+    else if (!strcmp(a, "--md"))
+        c->md = v;
+    else if (!strcmp(a, "--html"))
+        c->html = v;
+    else if (!strcmp(a, "--transcripts"))
+        c->transcripts = v;
     else if (!strcmp(a, "--baseline"))
         c->baseline = v;
     else if (!strcmp(a, "--write-baseline"))
@@ -261,17 +279,42 @@ static void on_signal(int sig)
     }
 }
 
-static int write_json_file(const char *path, const struct ck_run_opts *o,
-                           const struct ck_result *res)
+/* The canonical result as one buffer: the bytes every output is made of. */
+static int result_json(const struct ck_run_opts *o, const struct ck_result *res, char **buf,
+                       size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = open_memstream(buf, len);
+    if (!f)
+        return -1;
+    int rc = ck_result_write_json(o, res, f);
+    if (fclose(f) != 0)
+        rc = -1;
+    if (rc != 0) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return rc;
+}
+
+/* Writes |json| (or, when it could not be built in memory, the result
+ * straight from |res|) to |path|. */
+static int write_json_file(const char *path, const char *json, size_t len,
+                           const struct ck_run_opts *o, const struct ck_result *res)
 {
     FILE *f = fopen(path, "w");
-    if (!f || ck_result_write_json(o, res, f) != 0) {
+    if (!f || (json ? fwrite(json, 1, len, f) != len : ck_result_write_json(o, res, f) != 0)) {
         fprintf(stderr, "siospec run: cannot write %s: %s\n", path, strerror(errno));
         if (f)
             fclose(f);
         return -1;
     }
-    return fclose(f) == 0 ? 0 : -1;
+    if (fclose(f) != 0) {
+        fprintf(stderr, "siospec run: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 static void print_summary(const struct ck_result *res, const struct ck_run_opts *o)
@@ -361,7 +404,10 @@ int cmd_run(int argc, char **argv)
         return CLI_USAGE;
     }
     o.baseline = &bl;
-    if (c.report && mkdir(c.report, 0755) != 0 && errno != EEXIST) {
+    struct cli_reports reps = {
+        .junit = c.junit, .md = c.md, .html = c.html, .transcripts = c.transcripts};
+    cli_reports_defaults(&reps, c.report);
+    if (c.report && cli_mkdir_p(c.report) != 0) {
         fprintf(stderr, "siospec run: cannot create %s: %s\n", c.report, strerror(errno));
         ck_baseline_free(&bl);
         hx_target_desc_del(desc);
@@ -387,7 +433,7 @@ int cmd_run(int argc, char **argv)
 
     if (o.progress)
         printf("== %s: running the catalogue (%s)\n", o.target.name,
-               desc ? desc->summary : "server started by the user");
+               desc ? (desc->summary ? desc->summary : desc->name) : "server started by the user");
     struct ck_result res;
     ck_run(&o, &res);
     int status = ck_result_exit(&res);
@@ -397,16 +443,56 @@ int cmd_run(int argc, char **argv)
     else
         print_summary(&res, &o);
 
-    char path[4096];
-    if (c.json && write_json_file(c.json, &o, &res) < 0)
+    /* The JSON result first, so a report that fails never costs it; then
+     * every report rendered from that same document. */
+    char *json = NULL;
+    size_t json_len = 0;
+    bool reports = cli_reports_any(&reps);
+    if ((c.json || c.report || reports) && result_json(&o, &res, &json, &json_len) != 0) {
+        fprintf(stderr, "siospec run: cannot build the JSON result in memory (%s): no reports\n",
+                strerror(errno));
         status = status ? status : CLI_INVALID;
-    if (c.report) {
-        snprintf(path, sizeof path, "%s/result.json", c.report);
-        if (write_json_file(path, &o, &res) < 0)
-            status = status ? status : CLI_INVALID;
-        else
-            printf("== result written to %s\n", path);
+        reports = false;
     }
+    char report_json[4096] = "";
+    if (c.report) {
+        size_t dl = strlen(c.report);
+        while (dl > 1 && c.report[dl - 1] == '/')
+            dl--;
+        snprintf(report_json, sizeof report_json, "%.*s/result.json", (int)dl, c.report);
+    }
+    const char *json_paths[] = {c.json, c.report ? report_json : NULL};
+    for (size_t i = 0; i < 2; i++) {
+        if (!json_paths[i])
+            continue;
+        if (write_json_file(json_paths[i], json, json_len, &o, &res) < 0)
+            status = status ? status : CLI_INVALID;
+        else if (i == 1)
+            printf("== result written to %s\n", report_json);
+    }
+    struct rpt_result *doc = NULL;
+    if (reports) {
+        char why[512];
+        fflush(stdout);
+        if (rpt_load(&doc, json, json_len, why, sizeof why) != 0) {
+            fprintf(stderr, "siospec run: cannot read back the JSON result: %s\n", why);
+            status = status ? status : CLI_INVALID;
+        }
+    }
+    /* Reports are written before the closing lines; where they are is
+     * printed after them, the HTML report on the very last line. */
+    FILE *where = NULL;
+    char *where_buf = NULL;
+    size_t where_len = 0;
+    if (doc) {
+        where = open_memstream(&where_buf, &where_len);
+        if (cli_reports_render("siospec run", doc, &reps, where ? where : stdout) != 0)
+            status = status ? status : CLI_INVALID;
+        if (where)
+            fclose(where);
+    }
+    rpt_free(doc);
+    free(json);
     if (c.write_baseline) {
         FILE *f = fopen(c.write_baseline, "w");
         if (!f || ck_result_write_baseline(&res, f, o.target.name) != 0) {
@@ -417,10 +503,16 @@ int cmd_run(int argc, char **argv)
         if (f)
             fclose(f);
     }
+    int verdicts = ck_result_exit(&res);
     if (!res.unreachable)
-        printf("== result: %s\n", status == 0   ? "every case as expected"
-                                  : res.partial ? "interrupted (partial result)"
-                                                : "FAIL (some case failed, errored or xpassed)");
+        printf("== result: %s%s\n",
+               verdicts == 0 ? "every case as expected"
+               : res.partial ? "interrupted (partial result)"
+                             : "FAIL (some case failed, errored or xpassed)",
+               status != verdicts ? "; some output could not be written (errors above)" : "");
+    if (where_buf)
+        fputs(where_buf, stdout);
+    free(where_buf);
     ck_result_free(&res);
     ck_baseline_free(&bl);
     hx_target_desc_del(desc);

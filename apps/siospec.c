@@ -23,7 +23,9 @@ static const struct command commands[] = {
     {"encode", cmd_encode, "encode canonical JSON back to the wire form"},
     {"run", cmd_run, "run the conformance catalogue against a server"},
     {"list", cmd_list, "list the conformance cases (one entry per case and transport)"},
+    {"report", cmd_report, "render a saved result as JUnit, Markdown, HTML and transcripts"},
     {"coverage", cmd_coverage, "spec statements checked by the catalogue"},
+    {"matrix", cmd_matrix, "run the catalogue against several targets; the cross-server matrix"},
     {"fuzz", cmd_fuzz, "fuzz a live server; replay, minimise and report findings"},
     {"replay", cmd_replay, "run a reproducer written by 'siospec fuzz'"},
 };

@@ -43,21 +43,6 @@ static bool noop_close_only(struct cdc_span b)
     return true;
 }
 
-/* The sid is refused, and soon enough that the ping timeout (which ends a
- * session whose client stays silent) cannot be what ended it. */
-static void expect_gone_early(struct ck *c, struct hx_session *s, const char *why)
-{
-    ck_expect_sid_gone(c, s, why);
-    uint32_t at = (uint32_t)(hx_session_elapsed_us(s) / 1000u);
-    uint32_t lim = ck_ping_interval(c) + ck_ping_timeout(c);
-    ck_check(c, at < lim,
-             ck_fmt(c,
-                    "the session gone (%s) before pingInterval + pingTimeout (%u ms) could end "
-                    "it anyway",
-                    why, lim),
-             "the sid was refused only %u ms after the session began", at);
-}
-
 /* A GET on its own channel that the server has had time to receive. */
 static unsigned pending_get(struct ck *c, struct hx_session *s)
 {
@@ -81,7 +66,7 @@ static void expect_ws_sid_gone(struct ck *c, struct hx_session *s, const char *w
             break;
         hx_session_pump(s, ck_in(c, 30));
     }
-    expect_gone_early(c, s, why);
+    ck_expect_sid_gone_early(c, s, why);
 }
 
 /* ---- the client's close packet ------------------------------------------- */
@@ -91,26 +76,6 @@ static void expect_ws_sid_gone(struct ck *c, struct hx_session *s, const char *w
  * after the handshake, unscaled) prove nothing about the rule under test. */
 #define BEFORE_CONNECT_TIMEOUT (CK_CONNECT_TIMEOUT_MS - 150u)
 
-/* True once the session's transport ended, waiting until |ms| (unscaled:
- * the callers cap their windows below connectTimeout) after now. */
-static bool closes_in(struct ck *c, struct hx_session *s, uint32_t ms)
-{
-    struct hx_match m = {.kinds = HX_KIND(HX_ITEM_CLOSE)};
-    uint64_t until = hx_session_in(s, ms);
-    for (;;) {
-        if (hx_session_closed(s))
-            return true;
-        const struct hx_item *it = NULL;
-        int rc = hx_session_wait(s, &m, until, &it);
-        if (rc == HX_ERR_CLOSED || hx_session_closed(s) || (rc == HX_OK && !it->aux))
-            return true;
-        if (rc == HX_ERR_TIMEOUT)
-            return false;
-        if (rc != HX_OK)
-            ck_error(c, "harness failure while waiting for the close: %s", hx_status_name(rc));
-    }
-}
-
 static void client_packet(struct ck *c)
 {
     if (ck_tp(c) == HX_TP_POLLING) {
@@ -118,7 +83,7 @@ static void client_packet(struct ck *c)
         const struct hx_item *it = post(c, s, "1", 1);
         ck_check(c, is_status(it, 200), "HTTP 200 for the POST carrying the close packet", "%s",
                  ck_item_desc(c, it));
-        expect_gone_early(c, s, "the client sent the close packet");
+        ck_expect_sid_gone_early(c, s, "the client sent the close packet");
         return;
     }
     struct hx_session *s = ck_open(c, NULL);
@@ -126,7 +91,7 @@ static void client_packet(struct ck *c)
     if (wait > BEFORE_CONNECT_TIMEOUT)
         wait = BEFORE_CONNECT_TIMEOUT;
     ck_eio_send(c, s, EIO_CLOSE, NULL);
-    bool closed = closes_in(c, s, wait);
+    bool closed = ck_closes_by(c, s, hx_session_in(s, wait));
     ck_check(c, closed && ck_now_ms(c) - t0 < BEFORE_CONNECT_TIMEOUT,
              "the server closes the WebSocket after the client's close packet",
              closed ? "closed only after %u ms" : "still open %u ms after the close packet",
@@ -145,7 +110,7 @@ static void client_packet_pending_get(struct ck *c)
     ck_check(c, is_status(it, 200) && noop_close_only(it->raw),
              "the pending GET released with HTTP 200 and noop/close packets only (reference: 6)",
              "%s", ck_item_desc(c, it));
-    expect_gone_early(c, s, "the client sent the close packet");
+    ck_expect_sid_gone_early(c, s, "the client sent the close packet");
 }
 
 /* A close packet in the middle of a payload ends the session. */
@@ -154,7 +119,7 @@ static void packet_in_payload(struct ck *c)
     struct hx_session *s = ck_open(c, &(struct ck_sopt){.manual_poll = true});
     const struct hx_item *it = post(c, s, "3" RS "1" RS "3", 5);
     ck_note(c, "the POST got %s", ck_item_desc(c, it));
-    expect_gone_early(c, s, "the POST body held a close packet");
+    ck_expect_sid_gone_early(c, s, "the POST body held a close packet");
 }
 
 /* What follows the close packet in the payload never reaches the app. */
@@ -171,7 +136,7 @@ static void rest_dropped(struct ck *c)
             b = true;
     ck_check(c, !b, "no echo of 4b, the packet after the close packet (reference)", "%s",
              ck_item_desc(c, it));
-    expect_gone_early(c, s, "the POST body held a close packet");
+    ck_expect_sid_gone_early(c, s, "the POST body held a close packet");
 }
 
 static void post_after_close(struct ck *c)
@@ -192,7 +157,7 @@ static void transport_closed(struct ck *c)
         unsigned get = pending_get(c, s);
         ck_ok(c, s, hx_session_chan_close(s, get, true, 0, NULL), "aborting the pending GET");
         hx_session_pump(s, ck_in(c, 20));
-        expect_gone_early(c, s, "the client aborted its pending GET");
+        ck_expect_sid_gone_early(c, s, "the client aborted its pending GET");
         return;
     }
     struct hx_session *s = ck_open(c, NULL);

@@ -177,6 +177,8 @@ static void ws_refused(struct ck *c, const char *target)
 {
     unsigned chan = 0;
     int rc = ck_ws(c, NULL, target, true, &chan);
+    if (rc == HX_ERR_CONNECT) /* no server to refuse anything: not a verdict */
+        ck_error(c, "could not connect to the server");
     if (rc != HX_OK)
         return; /* refused before the 101 */
     const struct hx_item *it = ck_ws_next(c, NULL, chan, 1000);

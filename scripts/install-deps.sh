@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
 # Installs what siospec needs on Debian 12: the build toolchain and C
-# libraries (apt), and, with --servers, the bundled servers under test (apt +
-# npm, see harness/targets/install.sh). Safe to run again: it installs only
-# what is missing.
+# libraries (apt), with --servers the bundled servers under test (apt + npm,
+# see harness/targets/install.sh), and with --browser Debian's Chromium (the
+# HTML report's browser test). Safe to run again: it installs only what is
+# missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 want_servers=0
+want_browser=0
 for a in "$@"; do
   case "$a" in
     --servers) want_servers=1 ;;
-    -h|--help) echo "usage: $0 [--servers]"; exit 0 ;;
+    --browser) want_browser=1 ;;
+    -h|--help) echo "usage: $0 [--servers] [--browser]"; exit 0 ;;
     *) echo "install-deps: unknown option $a" >&2; exit 2 ;;
   esac
 done
 
 pkgs=(build-essential cmake pkg-config ninja-build clang llvm-14 libclang-rt-14-dev
       libcjson-dev libcunit1-dev libwebsockets-dev libcurl4-openssl-dev
-      nodejs npm python3 python3-jsonschema)
+      nodejs npm python3 python3-jsonschema libxml2-utils)
 if [ $want_servers -eq 1 ]; then
   pkgs+=(python3-socketio python3-engineio python3-aiohttp python3-uvicorn
          python3-websockets python3-eventlet)
+fi
+if [ $want_browser -eq 1 ]; then
+  pkgs+=(chromium)
 fi
 
 missing=()

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # README command 2: installs what is needed, builds with -Werror, ASan and
-# UBSan, and runs every test through ctest (unit, lint, fuzz replay and the
-# integration tests against the bundled reference server).
+# UBSan, and runs every test through ctest (unit, lint, fuzz replay, the
+# integration tests against the bundled reference server and the HTML
+# report's headless Chromium test).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-"$here/scripts/install-deps.sh" --servers
+"$here/scripts/install-deps.sh" --servers --browser
 
 build=${BUILD_DIR:-build-ci}
 integration=OFF

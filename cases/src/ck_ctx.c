@@ -423,26 +423,29 @@ const struct hx_item *ck_wait_ack(struct ck *c, struct hx_session *s, const char
                    ck_fmt(c, "ACK id %llu on %s", (unsigned long long)id, nsp ? nsp : "/"));
 }
 
-bool ck_closes_within(struct ck *c, struct hx_session *s, uint32_t ms)
+bool ck_closes_by(struct ck *c, struct hx_session *s, uint64_t until)
 {
-    /* No item is ever of kind 0: the wait ends only when the session does
-     * (HX_ERR_CLOSED) or the window passes. WebSocket CLOSE items count. */
+    /* Only CLOSE items (WebSocket ends) match; a polling session's end
+     * makes the wait return HX_ERR_CLOSED. Extra channels' closes do not
+     * count. */
     struct hx_match m = {.kinds = HX_KIND(HX_ITEM_CLOSE)};
-    uint64_t until = ck_in(c, ms);
     for (;;) {
         if (hx_session_closed(s))
             return true;
         const struct hx_item *it = NULL;
         int rc = hx_session_wait(s, &m, until, &it);
-        if (rc == HX_ERR_CLOSED || hx_session_closed(s))
-            return true;
-        if (rc == HX_OK && !it->aux)
+        if (rc == HX_ERR_CLOSED || hx_session_closed(s) || (rc == HX_OK && !it->aux))
             return true;
         if (rc == HX_ERR_TIMEOUT)
             return false;
         if (rc != HX_OK)
             ck_error(c, "harness failure while waiting for the close: %s", hx_status_name(rc));
     }
+}
+
+bool ck_closes_within(struct ck *c, struct hx_session *s, uint32_t ms)
+{
+    return ck_closes_by(c, s, ck_in(c, ms));
 }
 
 void ck_expect_closed(struct ck *c, struct hx_session *s, uint32_t ms, const char *why)
@@ -729,4 +732,17 @@ const char *ck_sio_sid(struct ck *c, const struct hx_item *it, const char *nsp, 
                  ck_str(c, key, true));
     }
     return sid;
+}
+
+void ck_expect_sid_gone_early(struct ck *c, struct hx_session *s, const char *why)
+{
+    ck_expect_sid_gone(c, s, why);
+    uint32_t at = (uint32_t)(hx_session_elapsed_us(s) / 1000u);
+    uint32_t lim = ck_ping_interval(c) + ck_ping_timeout(c);
+    ck_check(c, at < lim,
+             ck_fmt(c,
+                    "the session gone (%s) before pingInterval + pingTimeout (%u ms) could end "
+                    "it anyway",
+                    why, lim),
+             "the sid was refused only %u ms after the session began", at);
 }

@@ -731,6 +731,7 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
         res->unreachable = true;
         for (size_t i = 0; i < res->n; i++)
             set_simple(&res->out[i], CK_V_ERROR, "the target could not be started or reached");
+        res->count[CK_V_ERROR] = res->n;
         hx_target_del(r.target);
         pthread_mutex_destroy(&r.mu);
         pthread_cond_destroy(&r.cv);
@@ -799,11 +800,13 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
             continue;
         }
         r.gen++;
-        /* Cases that ended badly since the server was last seen alive may
-         * have met the dead server: judge them again, alone. */
+        /* Cases that ended since the server was last seen alive may have
+         * met the dead server, and not only by failing: "the server closed
+         * the connection" also holds for a dead one. Judge them again,
+         * alone. */
         for (size_t i = 0; i < res->n; i++)
-            if (r.end_us[i] >= r.alive_us && res->out[i].verdict != CK_V_PASS &&
-                res->out[i].verdict != CK_V_SKIP)
+            if (r.end_us[i] >= r.alive_us && res->out[i].verdict != CK_V_SKIP &&
+                res->out[i].verdict != CK_V_NOTRUN)
                 r.rerun[i] = true;
         r.restarting = true;
         /* Cases running now are re-run alone below. */
@@ -824,6 +827,16 @@ int ck_run(const struct ck_run_opts *o, struct ck_result *res)
         pthread_join(th[w], NULL);
 
     /* Cases that overlapped a server death: one at a time, each checked. */
+    size_t nrerun = 0;
+    for (size_t i = 0; i < res->n; i++)
+        nrerun += r.rerun[i];
+    if (nrerun && o->progress) {
+        fprintf(o->progress,
+                "%s== the server died %u time(s) during the run: %zu case(s) that may have met "
+                "it dead run again, one at a time (their verdicts above are replaced)\n",
+                o->tty ? "\r\033[K" : "", r.gen, nrerun);
+        fflush(o->progress);
+    }
     for (size_t i = 0; i < res->n && !r.server_down; i++) {
         if (!r.rerun[i] || interrupted)
             continue;

@@ -213,9 +213,9 @@ static void test_target_desc_load_files(void)
 
 /* Every target the project ships must load, and match its file name. */
 static const char *const shipped[] = {
-    "sio4",       "sio4-eio3", "sio4-recovery", "sio4-cookie", "sio3",
-    "sio2",       "engineio",  "bun",           "bun-eio",     "deno",
-    "py-aiohttp", "py-asgi",   "py-eventlet",   "py-engineio", "sio4-vuln",
+    "sio4",        "sio4-eio3",   "sio4-recovery", "sio4-cookie",   "sio3",        "sio2",
+    "engineio",    "bun",         "bun-eio",       "deno",          "py-aiohttp",  "py-asgi",
+    "py-eventlet", "py-engineio", "sio4-vuln",     "engineio-eio3", "sio4-eio666", "sio4-parser425",
 };
 
 static void check_shipped(const char *name)

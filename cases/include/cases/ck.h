@@ -221,6 +221,8 @@ void ck_expect_none(struct ck *c, struct hx_session *s, const struct hx_match *m
                     const char *what);
 /* True once the session ended, after giving it |ms| (scaled) to do so. */
 bool ck_closes_within(struct ck *c, struct hx_session *s, uint32_t ms);
+/* The same with an absolute, unscaled deadline (for "not before" bounds). */
+bool ck_closes_by(struct ck *c, struct hx_session *s, uint64_t until);
 
 /* ---- raw HTTP and WebSocket ---------------------------------------------- */
 
@@ -304,5 +306,10 @@ const struct hx_item *ck_next_sio(struct ck *c, struct hx_session *s, uint32_t m
  * non-empty string sid (and a string pid on a recovery target); with |exact|
  * also unless the object has no other member. */
 const char *ck_sio_sid(struct ck *c, const struct hx_item *it, const char *nsp, bool exact);
+
+/* ck_expect_sid_gone, and the refusal came before pingInterval +
+ * pingTimeout after the session began, so that the ping timeout cannot be
+ * what ended the session. */
+void ck_expect_sid_gone_early(struct ck *c, struct hx_session *s, const char *why);
 
 #endif

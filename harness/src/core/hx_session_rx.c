@@ -249,9 +249,11 @@ static int hs_lenient(struct hx_session *s, const struct eio_packet *p, int err)
     s->hs.max_payload = num_or_zero(obj, "maxPayload");
     struct cdc_json_iter it;
     if (cdc_json_object_get(obj, "upgrades", &ups) == 1 && cdc_json_iter_init(&it, ups) == CDC_OK)
-        while (cdc_json_iter_next(&it, NULL, &v) == 1)
+        while (cdc_json_iter_next(&it, NULL, &v) == 1) {
+            s->hs.n_upgrades++;
             if (cdc_json_string_eq(v, "websocket", 9))
                 s->hs.upgrades |= EIO_UPGRADE_WEBSOCKET;
+        }
     ses_queue_error(s, HX_TP_NONE, 0, err, p->data, "open packet accepted leniently: %s",
                     cdc_strerror(err));
     return HX_OK;

@@ -26,11 +26,17 @@ void rpt_free(struct rpt_result *r);
 
 /* JUnit XML: one testsuite per group, one testcase per case and transport. */
 int rpt_junit_write(const struct rpt_result *r, FILE *f);
-/* Markdown for a CI job summary (bounded under 1 MiB). */
+/* Markdown for a CI job summary: never more than RPT_MD_MAX bytes (under
+ * GitHub's 1 MiB step-summary limit); entries that do not fit are left out
+ * with a note. */
+#define RPT_MD_MAX (1000u * 1024u)
 int rpt_md_write(const struct rpt_result *r, FILE *f);
-/* One self-contained HTML file (no external assets). */
+/* One self-contained HTML file (no external assets; opens from disk). Its
+ * URL fragment selects what is shown: #verdict=FAIL,ERROR&level=MUST&tag=T
+ * &q=TEXT filters the cases, #id=CASE-ID opens one (link a case there). */
 int rpt_html_write(const struct rpt_result *r, FILE *f);
-/* Per case: DIR/<id>.txt (readable wire log) and DIR/<id>.jsonl. */
+/* Per case: DIR/<id>.txt (readable wire log) and DIR/<id>.jsonl (one JSON
+ * object per event). Creates DIR (and its parents) when missing. */
 int rpt_transcripts_write(const struct rpt_result *r, const char *dir);
 
 #endif
