@@ -39,7 +39,14 @@ struct mctx {
     size_t keep[2];           /* action stage: indices always kept (SIZE_MAX: none) */
     struct hx_live_leak last; /* leak stage: the last successful measurement */
     uint64_t floor;           /* earlier_culprit: only cases before this index */
+    uint64_t hard;            /* the whole processing of the finding ends here */
 };
+
+static bool past_hard(const struct mctx *m)
+{
+    return camp_now_ms() >= m->hard;
+}
+
 
 /* Stops the worker's server: its next trial starts a fresh process. */
 static void fresh_server(struct worker *w)
@@ -228,6 +235,8 @@ static int minimise(struct mctx *m, const struct hx_live_case *c, size_t action,
     const struct hx_live_campaign_opts *o = m->w->cp->o;
     uint32_t budget_ms = o->min_ms ? o->min_ms : 10000;
     m->deadline = camp_now_ms() + (m->leak_res ? 3ull * budget_ms : budget_ms);
+    if (m->deadline > m->hard)
+        m->deadline = m->hard;
     m->base = c;
     /* A missing reaction depends on the state its trigger met (what was
      * joined, sent, pending before it): it is kept whole. */
@@ -450,13 +459,19 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
                      .deadline = UINT64_MAX,
                      .late = late,
                      .keep = {SIZE_MAX, SIZE_MAX}};
+    /* The whole processing is bounded (a finding of a slow case on a
+     * server that starts slowly must not hold the campaign): 4 minimising
+     * budgets, 8 for a leak (every leak test starts a fresh server). */
+    uint64_t min_ms = cp->o->min_ms ? cp->o->min_ms : 10000;
+    m.hard = camp_now_ms() + (m.leak_res ? (min_ms * 8 > 20000 ? min_ms * 8 : 20000)
+                                         : (min_ms * 4 > 10000 ? min_ms * 4 : 10000));
     fx->replays = cp->o->replays ? cp->o->replays : 3;
     /* Memory is measured without the other workers' load, as `siospec
      * replay` measures it. */
     bool quiet = m.leak_res == HX_LIVE_RES_HEAP || m.leak_res == HX_LIVE_RES_RSS;
     if (quiet)
         camp_quiet(w, true);
-    bool confirmed = !m.leak_res || leak_scales(&m, c) || leak_scales(&m, c);
+    bool confirmed = !m.leak_res || leak_scales(&m, c) || (!past_hard(&m) && leak_scales(&m, c));
     if (!confirmed && quiet)
         camp_quiet(w, false);
     if (!confirmed) {
@@ -465,8 +480,10 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         fx->cls = HX_LIVE_NONE;
         return;
     }
-    for (unsigned i = 0; i < fx->replays; i++)
+    unsigned ran = 0;
+    for (; ran < fx->replays && (ran == 0 || !past_hard(&m)); ran++)
         fx->reproduced += same_finding(&m, c);
+    fx->replays = ran; /* "reproduced N/M" counts the replays that ran */
     if (fx->reproduced == 0 && (v->cls == HX_LIVE_CRASH || v->cls == HX_LIVE_HANG_SERVER) &&
         !m.leak_res) {
         /* A crash from a server timer may show during a later case: try
@@ -509,7 +526,8 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
     if (lk && lk->res) {
         /* The growth on the minimised case, measured once more. */
         m.deadline = UINT64_MAX;
-        if (!same_finding(&m, &min))
+        /* (m.last holds the confirmation's or a replay's measurement.) */
+        if (min.n != c->n && !past_hard(&m) && !same_finding(&m, &min))
             m.last = *lk;
         fx->leak_res = lk->res;
         fx->leak_repeats = hx_live_case_repeats(&min);

@@ -187,7 +187,7 @@ static void json_deep(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, unsi
 static void json_plain(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, unsigned depth)
 {
     static const char *const strs[] = {"\"a\"", "\"hello\"", "\"r1\"", "\"\"", "\"x y\""};
-    unsigned k = gen_below(g, depth ? 5 : 7);
+    unsigned k = gen_below(g, depth > 1 ? 5 : 7); /* an argument (depth 1) may be a container */
     if (k == 0)
         put_u64(g, b, gen_below(g, 100));
     else if (k == 1)
@@ -201,14 +201,25 @@ static void json_plain(struct gen *g, struct gram_pkt *p, struct cdc_buf *b, uns
         for (unsigned i = 0, n = 1 + gen_below(g, 8); i < n; i++)
             putc_(g, b, (char)('a' + gen_below(g, 26)));
         putc_(g, b, '"');
-    } else if (k == 5) {
-        put(g, b, "{\"k\":");
-        json_plain(g, p, b, depth + 1);
-        put(g, b, "}");
-    } else {
-        put(g, b, "[");
-        json_plain(g, p, b, depth + 1);
-        put(g, b, "]");
+    } else if (k == 5) { /* a flat object: mostly a few keys, sometimes many */
+        unsigned n = gen_chance(g, 70) ? 1 + gen_below(g, 4) : 1 + gram_size(g, 40);
+        putc_(g, b, '{');
+        for (unsigned i = 0; i < n && g->err == CDC_OK; i++) {
+            put(g, b, i ? ",\"k" : "\"k");
+            put_u64(g, b, i);
+            put(g, b, "\":");
+            json_plain(g, p, b, depth + 1);
+        }
+        putc_(g, b, '}');
+    } else { /* a flat array, the same way */
+        unsigned n = gen_chance(g, 70) ? 1 + gen_below(g, 4) : 1 + gram_size(g, 40);
+        putc_(g, b, '[');
+        for (unsigned i = 0; i < n && g->err == CDC_OK; i++) {
+            if (i)
+                putc_(g, b, ',');
+            json_plain(g, p, b, depth + 1);
+        }
+        putc_(g, b, ']');
     }
 }
 

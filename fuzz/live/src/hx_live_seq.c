@@ -178,10 +178,35 @@ static void ack_server(struct gen *g, struct seq *q, unsigned k)
     cdc_buf_free(&b);
 }
 
-/* join / leave / broadcast on a room, the way the contract uses them. */
+/* join / leave / broadcast on a room, the way the contract uses them:
+ * a short run of them, or a room's whole lifecycle on one socket (join,
+ * 1-3 other contract events, leave). */
 static void rooms(struct gen *g, struct seq *q, unsigned k)
 {
     static const char *const names[] = {"join", "broadcast", "leave", "broadcast", "join"};
+    if (gen_chance(g, 40)) {
+        const char *nsp = pick_nsp(g, q, k);
+        unsigned mid = 1 + gen_below(g, 3);
+        for (unsigned i = 0; i < mid + 2; i++) {
+            struct gram_pkt p;
+            gram_pkt_init(&p);
+            p.nsp = nsp;
+            p.plain = gen_chance(g, 80);
+            const char *ev = i == 0           ? "join"
+                             : i == mid + 1   ? "leave"
+                             : gen_chance(g, 30) ? "broadcast"
+                                                 : gen_pick(g, gram_contract_events,
+                                                            gram_n_contract_events - 1);
+            if (!strcmp(ev, "disconnect-me"))
+                ev = "message";
+            gram_event(g, &p, ev, !strcmp(ev, "message-with-ack") || gen_chance(g, 10));
+            if (p.n_att)
+                p.type = 5;
+            gram_send(g, &p, q->s[k].ws, k);
+            gram_pkt_free(&p);
+        }
+        return;
+    }
     unsigned start = gen_below(g, 3), n = 1 + gen_below(g, 3);
     for (unsigned i = start; i < start + n; i++) {
         struct gram_pkt p;
