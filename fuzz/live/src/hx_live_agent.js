@@ -50,19 +50,17 @@
      * block only while its count differs from the innermost range around
      * it, so a block that ran exactly as often as that range is left out:
      * its count is then that range's. The agent remembers every block it
-     * has seen listed for a function and resolves the ones left out. */
-    const seen = new Set();
-    const blocks = new Map(); /* "url|fstart" -> array of [start, end] seen listed */
+     * has seen listed for a function and resolves the ones left out.
+     *
+     * State per script url, then per function start offset (numbers, no
+     * string keys): whether the function was reported, the blocks seen
+     * listed and which of them were reported. A take builds strings only
+     * for what is new, so its cost follows the code the case ran, not
+     * what the process has seen before. */
+    const scripts = new Map(); /* url -> Map(fstart -> {done, a: [], b: [], rep: []}) */
 
     function skip(url) {
         return !url || url.startsWith('node:') || url.endsWith('hx_live_agent.js');
-    }
-
-    function add(lines, key) {
-        if (!seen.has(key)) {
-            seen.add(key);
-            lines.push(key);
-        }
     }
 
     /* Count at [a, b) given the listed ranges (outermost first, nested). */
@@ -74,25 +72,34 @@
         return c;
     }
 
-    function takeFunction(url, rs, lines) {
-        add(lines, 'F ' + rs[0].startOffset + ' ' + rs[0].endOffset + ' ' + url);
-        const fkey = url + '|' + rs[0].startOffset;
-        let known = blocks.get(fkey);
-        if (!known) {
-            known = [];
-            blocks.set(fkey, known);
+    function takeFunction(url, fns, rs, lines) {
+        const f0 = rs[0].startOffset;
+        let st = fns.get(f0);
+        if (!st) {
+            st = {a: [], b: [], rep: [], left: 0};
+            fns.set(f0, st);
+            lines.push('F ' + f0 + ' ' + rs[0].endOffset + ' ' + url);
         }
         for (let i = 1; i < rs.length; i++) {
             const a = rs[i].startOffset, b = rs[i].endOffset;
             let k = 0;
-            while (k < known.length && (known[k][0] !== a || known[k][1] !== b))
+            while (k < st.a.length && (st.a[k] !== a || st.b[k] !== b))
                 k++;
-            if (k === known.length && known.length < 4096)
-                known.push([a, b]);
+            if (k === st.a.length && st.a.length < 4096) {
+                st.a.push(a);
+                st.b.push(b);
+                st.rep.push(false);
+                st.left++;
+            }
         }
-        for (const [a, b] of known)
-            if (countAt(rs, a, b) > 0)
-                add(lines, 'B ' + a + ' ' + b + ' ' + url);
+        if (!st.left)
+            return; /* every block seen listed has been reported */
+        for (let k = 0; k < st.a.length; k++)
+            if (!st.rep[k] && countAt(rs, st.a[k], st.b[k]) > 0) {
+                st.rep[k] = true;
+                st.left--;
+                lines.push('B ' + st.a[k] + ' ' + st.b[k] + ' ' + url);
+            }
     }
 
     function takeCoverage() {
@@ -101,9 +108,14 @@
         for (const sc of r.result) {
             if (skip(sc.url))
                 continue;
+            let fns = scripts.get(sc.url);
+            if (!fns) {
+                fns = new Map();
+                scripts.set(sc.url, fns);
+            }
             for (const f of sc.functions)
                 if (f.ranges.length && f.ranges[0].count > 0)
-                    takeFunction(sc.url, f.ranges, lines);
+                    takeFunction(sc.url, fns, f.ranges, lines);
         }
         return 'cov ' + lines.length + '\n' + (lines.length ? lines.join('\n') + '\n' : '');
     }

@@ -149,8 +149,12 @@ int hx_live_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c,
     struct hx_target_exit ex;
     struct hx_target_diag d = {{0}};
     bool died = hx_target_check(x->t, &ex) != HX_TARGET_OK;
-    int pr = died ? HX_TARGET_ERR_DIED
-                  : hx_target_probe(x->t, (int)(x->probe_ms ? x->probe_ms : 2000), &d);
+    /* Any HTTP answer shows the event loop answers; the full handshake
+     * probe is left for when that fails (it says what is wrong). */
+    int pm = (int)(x->probe_ms ? x->probe_ms : 2000);
+    int pr = died ? HX_TARGET_ERR_DIED : hx_target_ping(x->t, pm, &d);
+    if (!died && pr != HX_TARGET_OK && pr != HX_TARGET_ERR_TIMEOUT)
+        pr = hx_target_probe(x->t, pm, &d);
     bool answers = !died && pr == HX_TARGET_OK;
     if (!died && !answers) { /* refused: maybe it is dying right now */
         sleep_ms(200);
