@@ -18,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char fuzz_help[] =
     "usage: siospec fuzz (--target NAME | --url URL) [options]\n\n"
@@ -39,8 +40,9 @@ static const char fuzz_help[] =
     "  --duration D        campaign time: 90, 90s, 2m, 500ms (default 60s)\n"
     "  --max-cases N       stop after N cases (default: no limit)\n"
     "  --seed S            case generator seed (default 1)\n"
-    "  -j, --jobs N        sessions at once, each on its own server process (default 1;\n"
-    "                      with --url all on that server)\n"
+    "  -j, --jobs N        sessions at once, each on its own server process (default:\n"
+    "                      twice the CPU count, at most 12; with --url 1, and\n"
+    "                      several all share that server)\n"
     "  --corpus DIR        live corpus: loaded at the start, new entries saved there\n"
     "  --no-feedback       keep the corpus as loaded (same seed and corpus: same cases)\n"
     "  --no-agent          no coverage / heap agent in Node targets (black-box)\n"
@@ -155,7 +157,7 @@ static int parse_fuzz_args(int argc, char **argv, struct fuzz_cfg *c)
     c->duration_ms = 60000;
     c->seed = 1;
     c->replays = 3;
-    c->jobs = 1;
+    c->jobs = 0; /* auto: see resolve_jobs() */
     c->fail_on = ~0u;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -187,6 +189,10 @@ static int parse_fuzz_args(int argc, char **argv, struct fuzz_cfg *c)
     if (!c->w.target == !c->w.url) {
         fprintf(stderr, "siospec fuzz: give exactly one of --target and --url (see --help)\n");
         return -1;
+    }
+    if (!c->jobs) { /* auto: the servers' CPU time is what limits the rate */
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        c->jobs = c->w.url ? 1 : n < 1 ? 1 : 2 * n > 12 ? 12 : (uint64_t)(2 * n);
     }
     return 0;
 }

@@ -360,12 +360,14 @@ static void attachment_flood(struct gen *g, struct seq *q)
         gen_sleep(g, 10); /* let the CONNECT be answered */
     }
     gen_send_str(g, head);
+    /* Enough bytes to clear the in-session floors (8 KiB per repeat, 4 MiB
+     * in all) when the server keeps them: 64-300 attachments of 16-64 KiB. */
     gen_push(g, &(struct hx_live_action){
-                    .op = HX_LIVE_LOOP, .repeat = 50 + gen_below(g, 250), .span = 1});
+                    .op = HX_LIVE_LOOP, .repeat = 64 + gen_below(g, 237), .span = 1});
     gen_send(g, "\x01\x02\x03\x04", 4, true);
     struct hx_live_action *a = gen_last(g);
     if (a) {
-        a->pad_n = 1024u << gen_below(g, 7); /* 1 KiB .. 64 KiB */
+        a->pad_n = 16384u << gen_below(g, 3); /* 16 KiB .. 64 KiB */
         a->pad_byte = 0x5a;
         a->pad_at = 4;
     }
