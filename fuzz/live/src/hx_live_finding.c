@@ -312,10 +312,14 @@ static void body_key(const struct hx_live_case *c, char *out, size_t cap, const 
 }
 
 /* A probe whose case holds every repeated action of leak |f| is a hit. */
-static bool leak_known(const struct hx_live_finding *f, int res, const char *probe_keys)
+static bool leak_known(const struct hx_live_finding *f, int res, bool live, const char *probe_keys)
 {
     const char *body = strstr(f->sig, " of: ");
     if (f->leak_res != res || !body || f->processing)
+        return false;
+    /* Growth while the sessions live and growth that stays after them are
+     * different leaks, even of the same actions. */
+    if ((strstr(f->sig, "within a session") != NULL) != live)
         return false;
     char keys[200], needle[220];
     snprintf(keys, sizeof(keys), "%s", body + 5);
@@ -338,7 +342,7 @@ static struct hx_live_finding *find(struct hx_live_campaign *res, int cls, const
         struct hx_live_finding *f = &res->f[i];
         if (f->cls == cls && strcmp(f->sig, sig) == 0)
             return f;
-        if (lk && lk->res && leak_known(f, lk->res, keys))
+        if (lk && lk->res && leak_known(f, lk->res, lk->live, keys))
             return f;
     }
     return NULL;
@@ -534,8 +538,10 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         fx->leak_per_repeat = m.last.per_repeat[lk->res];
         char keys[160];
         body_key(&min, keys, sizeof(keys), "; ");
-        snprintf(fx->sig, sizeof(fx->sig), "%s grows per repeat of: %s", hx_live_leak_what(lk->res),
-                 keys);
+        /* "within a session" tells `siospec replay` to measure before the
+         * sessions close, as the campaign did. */
+        snprintf(fx->sig, sizeof(fx->sig), "%s grows %sper repeat of: %s",
+                 hx_live_leak_what(lk->res), m.leak_live ? "within a session " : "", keys);
         snprintf(fx->detail, sizeof(fx->detail),
                  "%s grows by %.1f per repeat (%u repeats of the minimised reproducer; the probe "
                  "ran %u)",

@@ -353,27 +353,16 @@ void camp_leak_triage(struct worker *w, int cls, const char *sig, const char *de
         if (found)
             return;
     }
-    if (!report_unreproduced)
+    if (!report_unreproduced || !cp->o->progress)
         return;
-    /* Nothing recent reproduces it: report the growth as it was seen. */
+    /* Nothing recent reproduces it. A finding without a reproducer is
+     * not one a user can act on (a server's heap also grows on its own
+     * under load): say so, and keep the samples in the report. */
     pthread_mutex_lock(&cp->mu);
-    struct hx_live_campaign *res = cp->res;
-    bool known = false;
-    for (size_t i = 0; i < res->nf; i++)
-        known |= res->f[i].cls == cls && strcmp(res->f[i].sig, sig) == 0;
-    if (!known && res->nf < res->f_cap) {
-        struct hx_live_finding *f = &res->f[res->nf++];
-        memset(f, 0, sizeof(*f));
-        f->id = (unsigned)res->nf;
-        f->cls = cls;
-        f->hits = 1;
-        f->first_case = res->cases;
-        f->t_ms = camp_elapsed(cp);
-        snprintf(f->sig, sizeof(f->sig), "%s", sig);
-        snprintf(f->detail, sizeof(f->detail), "%s (worker %u; no recent case reproduced it)",
-                 detail, w->id);
-        snprintf(f->gen, sizeof(f->gen), "campaign");
-    }
+    fprintf(cp->o->progress,
+            "fuzz: worker %u: %s (%s): no recent case reproduces it; not reported (the "
+            "resource samples are in findings.json)\n",
+            w->id, sig, hx_live_class_name(cls));
     pthread_mutex_unlock(&cp->mu);
 }
 
