@@ -139,7 +139,12 @@ static int replay_runs(const struct replay_cfg *c, struct hx_live_trial_ctx *x,
             return -1;
         }
         int rc =
-            m->leak_res ? hx_live_leak_trial(x, cs, m, true, m->leak_res == HX_LIVE_RES_HEAP || m->leak_res == HX_LIVE_RES_RSS ? 2 : 1, &v, &lk) : hx_live_trial(x, cs, &v);
+            m->leak_res
+                ? hx_live_leak_trial(
+                      x, cs, m, true,
+                      m->leak_res == HX_LIVE_RES_HEAP || m->leak_res == HX_LIVE_RES_RSS ? 2 : 1, &v,
+                      &lk)
+                : hx_live_trial(x, cs, &v);
         if (rc == HX_OK && v.cls == HX_LIVE_NONE && !m->leak_res &&
             (m->cls == HX_LIVE_CRASH || m->cls == HX_LIVE_NONE)) {
             /* A server timer may crash it after the case's checks, as the

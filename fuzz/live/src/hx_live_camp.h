@@ -68,8 +68,8 @@ struct camp {
     pthread_mutex_t mu;
     pthread_cond_t cv_main, cv_work;
     bool stop;
-    unsigned busy; /* workers running cases or tests (mu) */
-    bool quiet;    /* a worker asked the others to pause (mu) */
+    unsigned busy;     /* workers running cases or tests (mu) */
+    bool quiet;        /* a worker asked the others to pause (mu) */
     struct result *rq; /* finished results, any order (mu) */
     struct worker *w;
     unsigned nw;

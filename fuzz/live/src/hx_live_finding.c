@@ -47,7 +47,6 @@ static bool past_hard(const struct mctx *m)
     return camp_now_ms() >= m->hard;
 }
 
-
 /* Stops the worker's server: its next trial starts a fresh process. */
 static void fresh_server(struct worker *w)
 {
@@ -72,8 +71,8 @@ static bool same_finding(struct mctx *m, const struct hx_live_case *c)
     /* Memory is measured twice in a row (it is noisy); fds and threads
      * are exact, and a capped leak may have room for one run only. */
     unsigned runs = m->leak_res == HX_LIVE_RES_HEAP || m->leak_res == HX_LIVE_RES_RSS ? 2 : 1;
-    int rc = m->leak_res ? hx_live_leak_trial(x, c, NULL, true, runs, &v, &lk)
-                         : hx_live_trial(x, c, &v);
+    int rc =
+        m->leak_res ? hx_live_leak_trial(x, c, NULL, true, runs, &v, &lk) : hx_live_trial(x, c, &v);
     if (rc == HX_OK && m->late && v.cls == HX_LIVE_NONE) {
         hx_live_verdict_free(&v);
         hx_live_late_crash(x, LATE_WAIT_MS, &v);

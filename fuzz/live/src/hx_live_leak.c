@@ -260,8 +260,9 @@ int hx_live_leak_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c
     for (unsigned i = 0; i < (runs ? runs : 1); i++) {
         int rr, rc = measured_run(x, c, want, &m[i % 2], &m[(i + 1) % 2], v, out, &rr);
         if (getenv("SIOSPEC_FUZZ_DEBUG"))
-            fprintf(stderr, "leak trial case %llu run %u (warm %d): heap %llu -> %llu, fds %llu -> "
-                            "%llu, threads %llu -> %llu: %s\n",
+            fprintf(stderr,
+                    "leak trial case %llu run %u (warm %d): heap %llu -> %llu, fds %llu -> "
+                    "%llu, threads %llu -> %llu: %s\n",
                     (unsigned long long)c->index, i, warm,
                     (unsigned long long)m[i % 2].v[HX_LIVE_RES_HEAP],
                     (unsigned long long)m[(i + 1) % 2].v[HX_LIVE_RES_HEAP],
@@ -290,11 +291,9 @@ int hx_live_leak_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c
     else
         snprintf(v->sig, sizeof(v->sig), "%s grows %sper repeat", floors[r].what,
                  out->live ? "within a session " : "");
-    snprintf(v->detail, sizeof(v->detail),
-             "%s grew by %lld over %u repeats (%.1f per repeat%s%s)", floors[r].what,
-             (long long)out->growth[r], out->repeats, out->per_repeat[r],
-             out->live ? ", while the sessions were open" : "",
-             runs > 1 ? ", twice in a row" : "");
+    snprintf(v->detail, sizeof(v->detail), "%s grew by %lld over %u repeats (%.1f per repeat%s%s)",
+             floors[r].what, (long long)out->growth[r], out->repeats, out->per_repeat[r],
+             out->live ? ", while the sessions were open" : "", runs > 1 ? ", twice in a row" : "");
     return HX_OK;
 }
 

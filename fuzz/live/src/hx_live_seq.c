@@ -192,11 +192,11 @@ static void rooms(struct gen *g, struct seq *q, unsigned k)
             gram_pkt_init(&p);
             p.nsp = nsp;
             p.plain = gen_chance(g, 80);
-            const char *ev = i == 0           ? "join"
-                             : i == mid + 1   ? "leave"
-                             : gen_chance(g, 30) ? "broadcast"
-                                                 : gen_pick(g, gram_contract_events,
-                                                            gram_n_contract_events - 1);
+            const char *ev = i == 0         ? "join"
+                             : i == mid + 1 ? "leave"
+                             : gen_chance(g, 30)
+                                 ? "broadcast"
+                                 : gen_pick(g, gram_contract_events, gram_n_contract_events - 1);
             if (!strcmp(ev, "disconnect-me"))
                 ev = "message";
             gram_event(g, &p, ev, !strcmp(ev, "message-with-ack") || gen_chance(g, 10));

@@ -155,8 +155,8 @@ struct hx_live_meta {
     int cls; /* expected enum hx_live_class, HX_LIVE_NONE = any finding */
     char sig[200];
     char cve[32];
-    int leak_res;      /* enum hx_live_res of a "leak" line, NONE when absent */
-    double leak_min;   /* growth per repeat that counts as reproduced */
+    int leak_res;    /* enum hx_live_res of a "leak" line, NONE when absent */
+    double leak_min; /* growth per repeat that counts as reproduced */
 };
 
 /* Makes |c| an empty case that owns nothing yet. */
