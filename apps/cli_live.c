@@ -75,6 +75,7 @@ static int open_url(struct live_server *s, const struct live_where *w, const cha
     const char *path = w->path ? w->path : w->echo ? "/engine.io/" : "/socket.io/";
     char full[2048];
     snprintf(full, sizeof(full), "%s%s", w->url, path);
+    snprintf(s->url, sizeof(s->url), "%s", full);
     snprintf(s->name, sizeof(s->name), "%s", w->url);
     snprintf(s->path, sizeof(s->path), "%s", path);
     snprintf(s->arg, sizeof(s->arg), "--url %s --path %s%s", w->url, path,
@@ -113,6 +114,9 @@ static int open_target(struct live_server *s, const struct live_where *w, const 
     }
     snprintf(s->name, sizeof(s->name), "%s", d->name);
     snprintf(s->arg, sizeof(s->arg), "--target %s", w->target);
+    /* The agent must be in the environment before the first start. */
+    if (w->agent && hx_live_agent_setup(s->desc, s->agent_dir, sizeof(s->agent_dir)) != 0)
+        s->agent_dir[0] = 0;
     snprintf(s->path, sizeof(s->path), "%s", d->path);
     if (hx_target_new(&s->t, d, NULL, &diag) != HX_TARGET_OK ||
         hx_target_start(s->t, &diag) != HX_TARGET_OK) {
@@ -144,6 +148,7 @@ void live_server_close(struct live_server *s)
 {
     hx_target_del(s->t);
     hx_target_desc_del(s->desc);
+    hx_live_agent_teardown(s->agent_dir);
     memset(s, 0, sizeof(*s));
 }
 

@@ -23,6 +23,7 @@ struct live_where {
     const char *path;        /* endpoint path with --url (NULL: /socket.io/) */
     int eio;                 /* 0: the target's preferred revision (--url: 4) */
     bool echo;               /* --url server speaks Engine.IO only */
+    bool agent;              /* preload the coverage / memory agent into Node targets */
 };
 
 /* An opened server: the description (target mode) and the supervisor. */
@@ -32,6 +33,8 @@ struct live_server {
     char name[128]; /* target name, or the url */
     char arg[700];  /* "--target NAME" or "--url URL --path P" for replay commands */
     char path[256];
+    char url[2300];      /* url mode: the full URL with the path */
+    char agent_dir[256]; /* the agent's folder when the target loads it, else "" */
 };
 
 /* Parses "120", "120s", "2m", "500ms" into milliseconds (<= 24 h).

@@ -1,9 +1,11 @@
 /*
  * cmd_fuzz.c - `siospec fuzz`: a live fuzzing campaign against a bundled
- * server (started and supervised on a free 127.0.0.1 port) or a --url
- * server on loopback. Cases come from the seed alone (same seed, same
- * cases); every new finding is replayed, minimised, saved as a reproducer
- * and reported in findings.json / findings.md under --out.
+ * server (started and supervised on a free 127.0.0.1 port; with -j N, N
+ * processes of it) or a --url server on loopback. Cases come from the seed
+ * and the live corpus (same seed and corpus, same cases); inputs that make
+ * the server do something new go to the corpus (--corpus DIR); every new
+ * finding is replayed, minimised, saved as a reproducer and reported in
+ * findings.json / findings.md under --out.
  *
  * Exit status: 0 no finding (in the --fail-on classes), 1 findings (with
  * --expect: 0 when every expected CVE was found, 1 when one is missing),
@@ -16,14 +18,19 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char fuzz_help[] =
     "usage: siospec fuzz (--target NAME | --url URL) [options]\n\n"
-    "Fuzzes a live Engine.IO / Socket.IO server: mutated valid sessions (handshake,\n"
-    "connect, events, acks, binary, upgrade), HTTP and WebSocket framing cases, and\n"
-    "the known-dangerous inputs of the CVE catalogue. After each case it checks that\n"
-    "the server lives, answers, printed no crash, answered every request, closed the\n"
-    "session where it must, and sent only what the strict codec accepts.\n\n"
+    "Fuzzes a live Engine.IO / Socket.IO server with sequences generated from the\n"
+    "grammar of both protocols and the testee contract (events of every argument shape,\n"
+    "binary attachments, acks, rooms, namespaces, upgrades, concurrent sessions,\n"
+    "repeated actions, Engine.IO packets and batches), mutations of the inputs that\n"
+    "made the server do something new (answer shapes; on Node targets, server code\n"
+    "reached), leak probes, HTTP and WebSocket framing cases, and the known-dangerous\n"
+    "inputs of the CVE catalogue. After each case it checks that the server lives,\n"
+    "answers, printed no crash, answered every request, closed the session where it\n"
+    "must, sent only what the strict codec accepts, and (leak probes) did not grow.\n\n"
     "  --target NAME       bundled target (harness/targets/NAME.json) or a description file\n"
     "  --targets-dir DIR   where bundled descriptions live\n"
     "  --url URL           a server you started (loopback only), e.g. http://127.0.0.1:3000\n"
@@ -33,6 +40,12 @@ static const char fuzz_help[] =
     "  --duration D        campaign time: 90, 90s, 2m, 500ms (default 60s)\n"
     "  --max-cases N       stop after N cases (default: no limit)\n"
     "  --seed S            case generator seed (default 1)\n"
+    "  -j, --jobs N        sessions at once, each on its own server process (default:\n"
+    "                      twice the CPU count, at most 12; with --url 1, and\n"
+    "                      several all share that server)\n"
+    "  --corpus DIR        live corpus: loaded at the start, new entries saved there\n"
+    "  --no-feedback       keep the corpus as loaded (same seed and corpus: same cases)\n"
+    "  --no-agent          no coverage / heap agent in Node targets (black-box)\n"
     "  --out DIR           findings.json, findings.md, finding-NNN.repro (default fuzz-out)\n"
     "  --expect LIST       comma-separated CVE ids; stop once all are found; exit 0 iff found\n"
     "  --fail-on LIST      classes that make the exit status 1 (default: all). Classes:\n"
@@ -56,8 +69,9 @@ struct fuzz_cfg {
     struct live_where w;
     const char *out;
     uint32_t duration_ms, min_ms, sample_ms, request_ms;
-    uint64_t seed, max_cases, replays;
-    bool compat, quiet, case_log;
+    uint64_t seed, max_cases, replays, jobs;
+    const char *corpus;
+    bool compat, quiet, case_log, no_feedback, no_agent;
     char *expect_buf;
     const char *expect[MAX_EXPECT];
     size_t n_expect;
@@ -97,11 +111,12 @@ static int fuzz_value(struct fuzz_cfg *c, const char *a, const char *v)
 {
     uint64_t x;
     if (!strcmp(a, "--target") || !strcmp(a, "--targets-dir") || !strcmp(a, "--url") ||
-        !strcmp(a, "--path") || !strcmp(a, "--out")) {
+        !strcmp(a, "--path") || !strcmp(a, "--out") || !strcmp(a, "--corpus")) {
         const char **dst = !strcmp(a, "--target")        ? &c->w.target
                            : !strcmp(a, "--targets-dir") ? &c->w.targets_dir
                            : !strcmp(a, "--url")         ? &c->w.url
                            : !strcmp(a, "--path")        ? &c->w.path
+                           : !strcmp(a, "--corpus")      ? &c->corpus
                                                          : &c->out;
         *dst = v;
         return v ? 0 : -1;
@@ -120,6 +135,8 @@ static int fuzz_value(struct fuzz_cfg *c, const char *a, const char *v)
         return live_parse_u64(v, UINT64_MAX, &c->seed);
     if (!strcmp(a, "--replays"))
         return live_parse_u64(v, 20, &c->replays);
+    if (!strcmp(a, "-j") || !strcmp(a, "--jobs"))
+        return live_parse_u64(v, 16, &c->jobs) || !c->jobs ? -1 : 0;
     if (!strcmp(a, "--request-ms")) {
         int r = live_parse_u64(v, 600000, &x);
         c->request_ms = (uint32_t)x;
@@ -140,6 +157,7 @@ static int parse_fuzz_args(int argc, char **argv, struct fuzz_cfg *c)
     c->duration_ms = 60000;
     c->seed = 1;
     c->replays = 3;
+    c->jobs = 0; /* auto: see resolve_jobs() */
     c->fail_on = ~0u;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -147,11 +165,13 @@ static int parse_fuzz_args(int argc, char **argv, struct fuzz_cfg *c)
             fputs(fuzz_help, stdout);
             return 1;
         }
-        bool *flag = !strcmp(a, "--echo")       ? &c->w.echo
-                     : !strcmp(a, "--compat")   ? &c->compat
-                     : !strcmp(a, "--quiet")    ? &c->quiet
-                     : !strcmp(a, "--case-log") ? &c->case_log
-                                                : NULL;
+        bool *flag = !strcmp(a, "--echo")          ? &c->w.echo
+                     : !strcmp(a, "--compat")      ? &c->compat
+                     : !strcmp(a, "--quiet")       ? &c->quiet
+                     : !strcmp(a, "--case-log")    ? &c->case_log
+                     : !strcmp(a, "--no-feedback") ? &c->no_feedback
+                     : !strcmp(a, "--no-agent")    ? &c->no_agent
+                                                   : NULL;
         if (flag) {
             *flag = true;
             continue;
@@ -170,17 +190,36 @@ static int parse_fuzz_args(int argc, char **argv, struct fuzz_cfg *c)
         fprintf(stderr, "siospec fuzz: give exactly one of --target and --url (see --help)\n");
         return -1;
     }
+    if (!c->jobs) { /* auto: the servers' CPU time is what limits the rate */
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        c->jobs = c->w.url ? 1 : n < 1 ? 1 : 2 * n > 12 ? 12 : (uint64_t)(2 * n);
+    }
     return 0;
 }
 
 static void print_summary(const struct hx_live_campaign_opts *o, const struct hx_live_campaign *r)
 {
-    printf("== %s: %llu cases in %.1f s (%.1f cases/s), %u restarts, %zu findings%s\n", o->target,
-           (unsigned long long)r->cases, (double)r->elapsed_ms / 1000.0,
-           r->elapsed_ms ? (double)r->cases * 1000.0 / (double)r->elapsed_ms : 0.0, r->restarts,
-           r->nf, r->stopped_early ? " (stopped early: every expected CVE found)" : "");
+    size_t nf = 0;
+    for (size_t i = 0; i < r->nf; i++)
+        nf += r->f[i].cls != HX_LIVE_NONE;
+    printf("== %s: %llu cases in %.1f s (%.1f cases/s, -j %u), %u restarts, %zu findings%s\n",
+           o->target, (unsigned long long)r->cases, (double)r->elapsed_ms / 1000.0,
+           r->elapsed_ms ? (double)r->cases * 1000.0 / (double)r->elapsed_ms : 0.0, r->jobs,
+           r->restarts, nf, r->stopped_early ? " (stopped early: every expected CVE found)" : "");
+    if (r->active_ms + 500 < r->elapsed_ms)
+        printf("   fuzzing: %.1f cases/s over %.1f s (then %.1f s finishing findings)\n",
+               r->active_ms ? (double)r->cases * 1000.0 / (double)r->active_ms : 0.0,
+               (double)r->active_ms / 1000.0, (double)(r->elapsed_ms - r->active_ms) / 1000.0);
+    printf(
+        "   feedback: %llu answer shapes, %s%llu server coverage features, corpus %zu (%zu new), "
+        "%llu leak probes\n",
+        (unsigned long long)r->shapes, r->have_cov ? "" : "no server coverage, ",
+        (unsigned long long)r->cov_features, r->corpus_n, r->corpus_new,
+        (unsigned long long)r->leak_probes);
     for (size_t i = 0; i < r->nf; i++) {
         const struct hx_live_finding *f = &r->f[i];
+        if (f->cls == HX_LIVE_NONE)
+            continue;
         printf("  #%u %-26s %s%s%s\n", f->id, hx_live_class_name(f->cls), f->sig,
                f->cve[0] ? "  => " : "", f->cve);
         if (!f->replays) {
@@ -189,6 +228,9 @@ static void print_summary(const struct hx_live_campaign_opts *o, const struct hx
                    (double)f->t_ms / 1000.0, (unsigned long long)f->first_case, f->detail);
             continue;
         }
+        if (f->leak_res)
+            printf("      grows by %.1f per repeat (%s), %u repeats in the reproducer\n",
+                   f->leak_per_repeat, hx_live_res_name(f->leak_res), f->leak_repeats);
         printf("      case %llu at %.1f s, reproduced %u/%u, minimised to %zu actions / %zu "
                "bytes, %u hits\n      replay: siospec replay %s %s\n",
                (unsigned long long)f->first_case, (double)f->t_ms / 1000.0, f->reproduced,
@@ -215,12 +257,13 @@ static int exit_status(const struct fuzz_cfg *c, const struct hx_live_campaign_o
         return hx_live_expect_met(o, r) ? CLI_OK : CLI_INVALID;
     }
     for (size_t i = 0; i < r->nf; i++)
-        if (c->fail_on & (1u << r->f[i].cls))
+        if (r->f[i].cls != HX_LIVE_NONE && (c->fail_on & (1u << r->f[i].cls)))
             return CLI_INVALID;
     return CLI_OK;
 }
 
-static int run_campaign(struct fuzz_cfg *c, struct live_server *srv, struct hx_live_trial_ctx *x)
+static int run_campaign(struct fuzz_cfg *c, struct live_server *srv, struct hx_live_trial_ctx *x,
+                        struct hx_live_corpus *corpus)
 {
     struct hx_live_campaign_opts o = {.target = srv->name,
                                       .version = srv->desc ? srv->desc->version : NULL,
@@ -234,7 +277,12 @@ static int run_campaign(struct fuzz_cfg *c, struct live_server *srv, struct hx_l
                                       .min_ms = c->min_ms,
                                       .sample_ms = c->sample_ms,
                                       .progress = c->quiet ? NULL : stderr,
-                                      .target_arg = srv->arg};
+                                      .target_arg = srv->arg,
+                                      .jobs = (unsigned)c->jobs,
+                                      .desc = srv->desc,
+                                      .url = srv->desc ? NULL : srv->url,
+                                      .corpus = corpus,
+                                      .no_feedback = c->no_feedback};
     struct hx_live_campaign res;
     o.case_log = c->case_log;
     int rc = hx_live_campaign_run(x, &o, &res);
@@ -266,19 +314,35 @@ int cmd_fuzz(int argc, char **argv)
         return a > 0 ? CLI_OK : CLI_USAGE;
     }
     struct live_server srv;
-    struct hx_live_trial_ctx x = {.probe_ms = 2000};
+    struct hx_live_trial_ctx x = {.probe_ms = 2000, .agent = {.fd = -1}};
+    struct hx_live_corpus corpus;
+    hx_live_corpus_init(&corpus);
+    size_t skipped = 0;
+    if (c.corpus && hx_live_corpus_load(&corpus, c.corpus, &skipped) != CDC_OK) {
+        fprintf(stderr, "siospec fuzz: cannot use the corpus folder %s\n", c.corpus);
+        free(c.expect_buf);
+        return CLI_USAGE;
+    }
     x.run =
         (struct hx_live_run_opts){.compat = c.compat, .request_ms = c.request_ms, .seed = c.seed};
+    c.w.agent = !c.no_agent;
     int status = live_server_open(&srv, &c.w, "fuzz", &x.run);
     if (status == 0) {
         x.t = srv.t;
+        x.agent_dir = srv.agent_dir[0] ? srv.agent_dir : NULL;
         if (!c.quiet)
-            fprintf(stderr, "fuzz: %s at %s%s, Engine.IO %d%s, seed %llu, %.1f s\n", srv.name,
-                    x.run.url, x.run.path, x.run.eio, x.run.sio ? ", Socket.IO" : " (echo)",
-                    (unsigned long long)c.seed, (double)c.duration_ms / 1000.0);
-        status = run_campaign(&c, &srv, &x);
+            fprintf(stderr,
+                    "fuzz: %s at %s%s, Engine.IO %d%s, seed %llu, %.1f s, -j %llu, corpus %zu "
+                    "entries%s%s\n",
+                    srv.name, x.run.url, x.run.path, x.run.eio,
+                    x.run.sio ? ", Socket.IO" : " (echo)", (unsigned long long)c.seed,
+                    (double)c.duration_ms / 1000.0, (unsigned long long)c.jobs, corpus.n,
+                    skipped ? " (some files skipped)" : "",
+                    x.agent_dir ? ", server coverage on" : "");
+        status = run_campaign(&c, &srv, &x, &corpus);
     }
     live_server_close(&srv);
+    hx_live_corpus_free(&corpus);
     hx_net_global_cleanup();
     free(c.expect_buf);
     return status;

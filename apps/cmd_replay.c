@@ -6,7 +6,11 @@
  * again. A file without an "expect" line reproduces on any finding.
  *
  * The server is the file's bundled target unless --target or --url says
- * otherwise; it is started fresh on a free 127.0.0.1 port.
+ * otherwise; it is started fresh on a free 127.0.0.1 port. A leak
+ * reproducer (a "leak" line) is run between two measurements of the
+ * server process (the JS heap after a full GC on Node targets, through
+ * the agent siospec preloads; else VmRSS, fds, threads), and reproduces
+ * when the resource grows by at least the recorded amount per repeat.
  *
  * Exit status: 1 the finding reproduces, 0 it does not, 2 usage error
  * (unreadable or invalid file), 3 the server could not be started.
@@ -18,6 +22,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define LATE_WAIT_MS 1500 /* as the campaign's replays (hx_live_finding.c) */
 
 static const char replay_help[] =
     "usage: siospec replay FILE [--target NAME | --url URL] [options]\n\n"
@@ -126,7 +132,29 @@ static int replay_runs(const struct replay_cfg *c, struct hx_live_trial_ctx *x,
     int hits = 0;
     for (uint64_t i = 0; i < c->times; i++) {
         struct hx_live_verdict v;
-        if (hx_live_trial(x, cs, &v) != HX_OK) {
+        struct hx_live_leak lk;
+        if (m->leak_res && hx_target_is_url(x->t)) {
+            fprintf(stderr, "siospec replay: a leak reproducer needs a bundled target (the "
+                            "process is measured)\n");
+            return -1;
+        }
+        int rc =
+            m->leak_res
+                ? hx_live_leak_trial(
+                      x, cs, m, true,
+                      m->leak_res == HX_LIVE_RES_HEAP || m->leak_res == HX_LIVE_RES_RSS ? 2 : 1, &v,
+                      &lk)
+                : hx_live_trial(x, cs, &v);
+        if (rc == HX_OK && v.cls == HX_LIVE_NONE && !m->leak_res &&
+            (m->cls == HX_LIVE_CRASH || m->cls == HX_LIVE_NONE)) {
+            /* A server timer may crash it after the case's checks, as the
+             * campaign saw it: wait a little for that. */
+            struct hx_transcript *tr = v.tr; /* keep the case's transcript */
+            if (!hx_live_late_crash(x, LATE_WAIT_MS, &v))
+                memset(&v, 0, sizeof(v));
+            v.tr = tr;
+        }
+        if (rc != HX_OK) {
             fprintf(stderr, "siospec replay: the server could not be started: %s\n", x->diag.msg);
             return -1;
         }
@@ -138,6 +166,11 @@ static int replay_runs(const struct replay_cfg *c, struct hx_live_trial_ctx *x,
                v.sig, same ? "  (reproduced)" : "");
         if (v.cls && v.detail[0])
             printf("       %s\n", v.detail);
+        if (m->leak_res && v.cls == HX_LIVE_NONE)
+            printf(
+                "       %s grew by %lld over %u repeats (%.1f per repeat; reproduces from %.6g)\n",
+                hx_live_res_name(m->leak_res), (long long)lk.growth[m->leak_res], lk.repeats,
+                lk.per_repeat[m->leak_res], m->leak_min);
         if (c->transcript && v.tr)
             hx_transcript_print(v.tr, 200, stdout);
         hx_live_verdict_free(&v);
@@ -168,17 +201,19 @@ int cmd_replay(int argc, char **argv)
     int status = CLI_USAGE;
     struct live_server srv;
     memset(&srv, 0, sizeof(srv));
-    struct hx_live_trial_ctx x = {.probe_ms = 2000};
+    struct hx_live_trial_ctx x = {.probe_ms = 2000, .agent = {.fd = -1}};
     x.run = (struct hx_live_run_opts){.compat = c.compat,
                                       .request_ms = (uint32_t)c.request_ms,
                                       .seed = m.has_seed ? m.seed : 1,
                                       .transcript = c.transcript};
+    c.w.agent = m.leak_res == HX_LIVE_RES_HEAP; /* the heap is measured through the agent */
     if (!c.w.target && !c.w.url)
         fprintf(stderr, "siospec replay: %s names no target: give --target or --url\n", c.file);
     else
         status = live_server_open(&srv, &c.w, "replay", &x.run);
     if (status == 0) {
         x.t = srv.t;
+        x.agent_dir = srv.agent_dir[0] ? srv.agent_dir : NULL;
         int r = replay_runs(&c, &x, &cs, &m);
         status = r < 0 ? CLI_COULD_NOT_RUN : r ? CLI_INVALID : CLI_OK;
     }

@@ -12,8 +12,8 @@
       Then a campaign against the faithful fixture must report no finding
       (except the base implementation's own, listed in faithful-known.tsv).
       must-find.txt lists the plants the engine must find: a listed plant
-      fails when a seed misses it, an unlisted one fails when a seed finds
-      it (so the list cannot go stale). Prints time to finding per plant and
+      fails when a seed misses it; an unlisted one found by some seeds is
+      reported as such (list it once every seed finds it). Prints time to finding per plant and
       seed, the medians, cases/s, and "N passed, N failed".
 
   selftest.py controls --siospec BIN [options]
@@ -22,9 +22,10 @@
       hang-request finding, sio4-parser425 (socket.io-parser 4.2.5,
       CVE-2026-33151: attachment buffering) a leak-memory finding, each with
       a reproducer that replays on that target and not on sio4; and a
-      campaign against sio4 (the current release) must flag neither class.
+      campaign against sio4 (the current release) must flag neither class
+      (except socket.io 4.8.4's own findings of faithful-known.tsv).
       must-find.txt says which controls the engine must flag today
-      ("control:NAME" lines), with the same two-way rule as the plants.
+      ("control:NAME" lines); a listed control that is not flagged fails.
 
   selftest.py triggers --siospec BIN
       Checks the fixture itself, without the generator: the hand-written
@@ -386,9 +387,11 @@ def summarise_plants(opts, plants, must, results, faithful_ok, faithful_line):
             ok = nfound == len(rs)
             why = 'must find: ok' if ok else f'FAIL: listed in must-find.txt, missed by {len(rs) - nfound} seed(s)'
         else:
-            ok = nfound == 0
-            why = 'not listed: ok (not found)' if ok else \
-                'FAIL: found but not listed in must-find.txt (add it)'
+            # Found by some seeds only: reported, not required (a list
+            # entry must hold for every seed, or CI would flake).
+            ok = True
+            why = 'not listed: ok (not found)' if nfound == 0 else \
+                f'not listed: found by {nfound}/{len(rs)} seed(s) (list it once every seed finds it)'
         passed, failed = passed + ok, failed + (not ok)
         med = statistics.median(times) if times else None
         per_seed = ' '.join(f'{s}:{fmt_t(c.found["t"]) if c.found else "-"}' for s, c in rs)
@@ -459,10 +462,10 @@ def run_controls(opts):
         else:
             res = f'not flagged ({cls}) in {c.cases} cases'
         listed = name in must
-        ok = bool(c.found) == listed
-        why = ('ok' if ok else
-               'FAIL: listed in must-find.txt but not flagged' if listed else
-               'FAIL: flagged but not listed in must-find.txt (add control:' + name + ')')
+        ok = bool(c.found) or not listed
+        why = ('ok' if ok and (listed or not c.found) else
+               'ok (flagged, not listed: list control:' + name + ' once it holds)' if ok else
+               'FAIL: listed in must-find.txt but not flagged')
         speed = f'; {c.rate:.1f} cases/s' if c.rate is not None else ''
         log(f'  {name:<16} {what}: {res}{speed} -> {why}')
         others = sorted({(f['class'], f['signature']) for f in c.findings() if f['class'] != cls})
@@ -474,7 +477,11 @@ def run_controls(opts):
     classes = {cls for _, cls, _ in CONTROLS}
     c = Campaign(opts, sio4, opts.seeds[0], os.path.join(opts.out, 'sio4'), '-',
                  lambda r: False).run()
-    hits = [f for f in c.findings() if f['class'] in classes]
+    # socket.io 4.8.4's own findings (faithful-known.tsv, each checked on
+    # sio4 with its reason) are the release's, not false alarms.
+    known = read_known(os.path.join(HERE, 'faithful-known.tsv'))
+    hits = [f for f in c.findings() if f['class'] in classes and
+            not any(k == f['class'] and rx.search(f['signature']) for k, rx in known)]
     ok = not hits
     log(f'  {"sio4":<16} current release: {c.cases} cases, '
         f'{"no " + " / ".join(sorted(classes)) + " finding" if ok else "FAIL: flagged"}'

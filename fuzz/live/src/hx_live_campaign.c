@@ -1,423 +1,318 @@
 /*
- * hx_live_campaign.c - the live fuzzing campaign: generate case N from
- * the seed, run it as a trial, and for each new (class, signature) pair
- * replay it, minimise it (ddmin over actions, then over the bytes of the
- * last action that carries data), match it against the known CVEs, save
- * a reproducer, and go on with a restarted server. Resource samples are
- * taken periodically after an idle pause; a rise over the last K samples
- * since the last restart is a leak finding.
+ * hx_live_campaign.c - the live fuzzing campaign's main thread: it starts
+ * |jobs| workers (hx_live_worker.c), generates case N from the seed and the
+ * corpus visible at N, hands it to an idle worker, and commits the
+ * workers' results strictly in case order: the case log, the answer-shape
+ * features and the server coverage each case added, and the corpus
+ * entries for the cases that added any.
  *
- * Bounds: the campaign stops at |duration_ms| or |max_cases|, or as soon
- * as every expected CVE has been found; minimising one finding is bounded
- * by a test budget per stage and by |min_ms|.
+ * Reproducibility: corpus entries found during the campaign become
+ * visible CAMP_EPOCH x 2 cases after the epoch of the case that found them,
+ * and case N is generated only once every case of the epochs two before
+ * it has been committed. So case N depends on the seed, N, the corpus the
+ * campaign started with and what the server did for earlier cases, never
+ * on how the workers happened to interleave.
+ *
+ * Bounds: |duration_ms| and |max_cases| (no new case after them; the cases
+ * running finish), or as soon as every expected CVE has been found.
  */
-#include "live/hx_live_run.h"
-#include "harness/hx_net.h"
+#include "hx_live_camp.h"
 
-#include <errno.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#define LEAK_WARMUP 2     /* samples ignored after each (re)start */
-#define LATE_WAIT_MS 1500 /* how long a replay waits for a late crash */
-
-struct camp {
-    struct hx_live_trial_ctx *x;
-    const struct hx_live_campaign_opts *o;
-    struct hx_live_campaign *res;
-    struct hx_live_gen_opts g;
-    uint64_t t0, last_progress, last_sample;
-    size_t window; /* first sample since the last restart */
-    unsigned restarts_at_window;
-};
-
-static uint64_t now_ms(void)
+uint64_t camp_now_ms(void)
 {
     return hx_clock_now(hx_net_clock()) / 1000u;
 }
 
-static uint64_t elapsed(const struct camp *cp)
+uint64_t camp_elapsed(const struct camp *cp)
 {
-    return now_ms() - cp->t0;
+    return camp_now_ms() - cp->t0;
+}
+
+static unsigned restarts(const struct camp *cp)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < cp->nw; i++)
+        n += cp->w[i].x.restarts;
+    return n;
 }
 
 static void progress(struct camp *cp, bool force)
 {
-    uint64_t t = elapsed(cp);
+    uint64_t t = camp_elapsed(cp);
     if (!cp->o->progress || (!force && t - cp->last_progress < 2000))
         return;
     cp->last_progress = t;
+    pthread_mutex_lock(&cp->mu);
     double rate = t ? (double)cp->res->cases * 1000.0 / (double)t : 0.0;
+    size_t nf = 0;
+    for (size_t i = 0; i < cp->res->nf; i++)
+        nf += cp->res->f[i].cls != HX_LIVE_NONE;
     fprintf(cp->o->progress,
-            "fuzz: %llu cases, %.1f cases/s, %zu findings, %llu.%llu s elapsed, %u restarts\n",
-            (unsigned long long)cp->res->cases, rate, cp->res->nf, (unsigned long long)(t / 1000),
-            (unsigned long long)(t % 1000 / 100), cp->x->restarts);
+            "fuzz: %llu cases, %.1f cases/s, %zu findings, %llu.%llu s elapsed, %u restarts, "
+            "corpus %zu, shapes %zu, cov %llu\n",
+            (unsigned long long)cp->res->cases, rate, nf, (unsigned long long)(t / 1000),
+            (unsigned long long)(t % 1000 / 100), restarts(cp),
+            cp->o->corpus ? cp->o->corpus->n : 0, cp->shapes_n, (unsigned long long)cp->cov.n);
     fflush(cp->o->progress);
+    pthread_mutex_unlock(&cp->mu);
 }
 
-/* ---- minimisation ---- */
+/* ---- answer shapes: an open-addressing set of features ---- */
 
-struct mctx {
-    struct camp *cp;
-    const struct hx_live_case *base;
-    int cls;
-    const char *sig;
-    uint64_t deadline;
-    size_t action;       /* byte stage: the action being shrunk */
-    bool target;         /* byte stage: shrink |target| instead of |data| */
-    bool late;           /* the crash came after the checks: wait for it */
-    const size_t *free_; /* action stage: the indices ddmin may drop */
-    size_t keep[2];      /* action stage: indices always kept (SIZE_MAX: none) */
-};
-
-static bool same_finding(const struct mctx *m, const struct hx_live_case *c)
+static bool shape_add(struct camp *cp, uint32_t f)
 {
-    struct hx_live_verdict v;
-    if (now_ms() >= m->deadline)
-        return false;
-    int rc = hx_live_trial(m->cp->x, c, &v);
-    if (rc == HX_OK && m->late && v.cls == HX_LIVE_NONE) {
-        hx_live_verdict_free(&v);
-        hx_live_late_crash(m->cp->x, LATE_WAIT_MS, &v);
-    }
-    bool same = rc == HX_OK && v.cls == m->cls && strcmp(v.sig, m->sig) == 0;
-    hx_live_verdict_free(&v);
-    return same;
-}
-
-/* Merges the kept indices into the subset |idx| (positions in |free_|),
- * in case order, into |out|; returns the count. */
-static size_t with_kept(const struct mctx *m, const size_t *idx, size_t k, size_t *out)
-{
-    size_t n = 0, i = 0;
-    for (size_t a = 0; a < m->base->n; a++) {
-        bool kept = a == m->keep[0] || a == m->keep[1];
-        if (i < k && m->free_[idx[i]] == a) {
-            i++;
-            kept = true;
-        }
-        if (kept)
-            out[n++] = a;
-    }
-    return n;
-}
-
-static bool test_actions(void *ud, const size_t *idx, size_t k)
-{
-    struct mctx *m = ud;
-    struct hx_live_case sub;
-    size_t *all = malloc((m->base->n ? m->base->n : 1) * sizeof(size_t));
-    hx_live_case_init(&sub);
-    bool same = all && hx_live_case_copy(&sub, m->base, all, with_kept(m, idx, k, all)) == CDC_OK &&
-                same_finding(m, &sub);
-    hx_live_case_free(&sub);
-    free(all);
-    return same;
-}
-
-static bool test_bytes(void *ud, const size_t *idx, size_t k)
-{
-    struct mctx *m = ud;
-    struct hx_live_case sub;
-    hx_live_case_init(&sub);
-    bool same = false;
-    if (hx_live_case_copy(&sub, m->base, NULL, 0) == CDC_OK) {
-        struct hx_live_bytes *b = m->target ? &sub.a[m->action].target : &sub.a[m->action].data;
-        const struct hx_live_bytes *src =
-            m->target ? &m->base->a[m->action].target : &m->base->a[m->action].data;
-        uint8_t *p = malloc(k ? k : 1);
-        if (p) {
-            for (size_t i = 0; i < k; i++)
-                p[i] = src->p[idx[i]];
-            same = hx_live_bytes_set(b, p, k) == CDC_OK && same_finding(m, &sub);
-            free(p);
-        }
-    }
-    hx_live_case_free(&sub);
-    return same;
-}
-
-/* The action whose bytes the second stage shrinks: the last one that
- * carries data (or a target, for wsopen and http without a body). */
-static bool pick_bytes(const struct hx_live_case *c, size_t *action, bool *target)
-{
-    for (size_t i = c->n; i-- > 0;) {
-        const struct hx_live_action *a = &c->a[i];
-        if (a->op == HX_LIVE_EXPECT_CLOSE || a->op == HX_LIVE_SLEEP)
-            continue;
-        if (a->data.len && a->data.len <= 4096) {
-            *action = i;
-            *target = false;
-            return true;
-        }
-        if ((a->op == HX_LIVE_WSOPEN || a->op == HX_LIVE_HTTP) && a->target.len) {
-            *action = i;
-            *target = true;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Stage one: ddmin over the actions, except the kept ones. */
-static int shrink_actions(struct mctx *m, unsigned budget, struct hx_live_case *out)
-{
-    const struct hx_live_case *c = m->base;
-    size_t n = c->n ? c->n : 1, nf = 0;
-    size_t *fr = malloc(n * sizeof(size_t)), *idx = malloc(n * sizeof(size_t)),
-           *all = malloc(n * sizeof(size_t));
-    int rc = CDC_ERR_NOMEM;
-    if (fr && idx && all) {
-        for (size_t a = 0; a < c->n; a++)
-            if (a != m->keep[0] && a != m->keep[1])
-                fr[nf++] = a;
-        m->free_ = fr;
-        size_t k = hx_live_ddmin(nf, test_actions, m, budget, idx);
-        rc = hx_live_case_copy(out, c, all, with_kept(m, idx, k, all));
-    }
-    free(fr);
-    free(idx);
-    free(all);
-    return rc;
-}
-
-/* Minimises |c|: actions first, then the bytes of one action. A missing
- * reaction keeps its trigger (the action before the expect-close at
- * |action|) and is not shrunk bytewise: removing bytes could turn an
- * invalid input into a valid one that rightly leaves the session open. */
-static int minimise(struct camp *cp, const struct hx_live_case *c, int cls, const char *sig,
-                    size_t action, bool late, struct hx_live_case *out)
-{
-    const struct hx_live_campaign_opts *o = cp->o;
-    struct mctx m = {.cp = cp,
-                     .base = c,
-                     .cls = cls,
-                     .sig = sig,
-                     .deadline = now_ms() + (o->min_ms ? o->min_ms : 10000),
-                     .late = late,
-                     .keep = {SIZE_MAX, SIZE_MAX}};
-    bool reaction = cls == HX_LIVE_REACTION && action > 0 && action < c->n;
-    if (reaction) {
-        m.keep[0] = action - 1;
-        m.keep[1] = action;
-    }
-    unsigned budget = o->min_tests ? o->min_tests : 60;
-    int rc = shrink_actions(&m, budget, out);
-    size_t j;
-    bool tgt;
-    if (rc != CDC_OK || reaction || !pick_bytes(out, &j, &tgt))
-        return rc;
-    struct hx_live_case base;
-    hx_live_case_init(&base);
-    rc = hx_live_case_copy(&base, out, NULL, 0);
-    const struct hx_live_bytes *src = tgt ? &base.a[j].target : &base.a[j].data;
-    size_t *bi = rc == CDC_OK ? malloc(src->len * sizeof(size_t)) : NULL;
-    if (bi) {
-        m.base = &base;
-        m.action = j;
-        m.target = tgt;
-        size_t kb = hx_live_ddmin(src->len, test_bytes, &m, budget, bi);
-        uint8_t *p = malloc(kb ? kb : 1);
-        for (size_t i = 0; p && i < kb; i++)
-            p[i] = src->p[bi[i]];
-        if (p)
-            rc = hx_live_bytes_set(tgt ? &out->a[j].target : &out->a[j].data, p, kb);
-        free(p);
-        free(bi);
-    }
-    hx_live_case_free(&base);
-    return rc;
-}
-
-/* ---- findings ---- */
-
-static struct hx_live_finding *find(struct hx_live_campaign *res, int cls, const char *sig)
-{
-    for (size_t i = 0; i < res->nf; i++)
-        if (res->f[i].cls == cls && strcmp(res->f[i].sig, sig) == 0)
-            return &res->f[i];
-    return NULL;
-}
-
-static struct hx_live_finding *add_finding(struct hx_live_campaign *res)
-{
-    struct hx_live_finding *nf = realloc(res->f, (res->nf + 1) * sizeof(*nf));
-    if (!nf)
-        return NULL;
-    res->f = nf;
-    memset(&nf[res->nf], 0, sizeof(*nf));
-    nf[res->nf].id = (unsigned)res->nf + 1;
-    return &nf[res->nf++];
-}
-
-static void save_repro(struct camp *cp, struct hx_live_finding *f, const struct hx_live_case *c)
-{
-    struct hx_live_meta m = {.eio = cp->x->run.eio,
-                             .seed = cp->o->seed,
-                             .index = f->first_case,
-                             .has_seed = true,
-                             .has_index = true,
-                             .cls = f->cls};
-    /* A --url server is not a bundled target: replay then needs --url. */
-    if (cp->o->target && !strstr(cp->o->target, "://"))
-        snprintf(m.target, sizeof(m.target), "%s", cp->o->target);
-    snprintf(m.sig, sizeof(m.sig), "%s", f->sig);
-    snprintf(m.cve, sizeof(m.cve), "%s", f->cve);
-    struct cdc_buf b;
-    cdc_buf_init(&b, 64u << 20, NULL);
-    snprintf(f->repro, sizeof(f->repro), "%s/finding-%03u.repro", cp->o->out_dir, f->id);
-    FILE *fp = hx_live_case_write(c, &m, &b) == CDC_OK ? fopen(f->repro, "wb") : NULL;
-    if (!fp || fwrite(b.p, 1, b.len, fp) != b.len)
-        f->repro[0] = 0;
-    if (fp)
-        fclose(fp);
-    cdc_buf_free(&b);
-}
-
-static void new_finding(struct camp *cp, const struct hx_live_case *c,
-                        const struct hx_live_verdict *v, bool late)
-{
-    struct hx_live_finding *f = add_finding(cp->res);
     if (!f)
-        return;
-    f->cls = v->cls;
-    f->hits = 1;
-    f->first_case = c->index;
-    f->t_ms = elapsed(cp);
-    snprintf(f->sig, sizeof(f->sig), "%s", v->sig);
-    snprintf(f->detail, sizeof(f->detail), "%s", v->detail);
-    snprintf(f->gen, sizeof(f->gen), "%s", c->gen);
-    f->orig_actions = c->n;
-    f->orig_bytes = hx_live_case_bytes(c);
-    if (cp->o->progress)
-        fprintf(cp->o->progress, "fuzz: finding %u: %s: %s (case %llu, %.1f s)\n", f->id,
-                hx_live_class_name(f->cls), f->sig, (unsigned long long)c->index,
-                (double)f->t_ms / 1000.0);
-    struct mctx m = {.cp = cp,
-                     .base = c,
-                     .cls = v->cls,
-                     .sig = f->sig,
-                     .deadline = UINT64_MAX,
-                     .late = late,
-                     .keep = {SIZE_MAX, SIZE_MAX}};
-    f->replays = cp->o->replays ? cp->o->replays : 3;
-    for (unsigned i = 0; i < f->replays; i++)
-        f->reproduced += same_finding(&m, c);
-    struct hx_live_case min;
-    hx_live_case_init(&min);
-    uint64_t t = now_ms();
-    if (f->reproduced == 0 || minimise(cp, c, v->cls, f->sig, v->action, late, &min) != CDC_OK)
-        hx_live_case_copy(&min, c, NULL, 0);
-    f->min_ms = (uint32_t)(now_ms() - t);
-    f->min_actions = min.n;
-    f->min_bytes = hx_live_case_bytes(&min);
-    const char *cve = hx_live_cve_match(f->cls, f->sig, &min);
-    if (!cve)
-        cve = hx_live_cve_match(f->cls, f->sig, c);
-    snprintf(f->cve, sizeof(f->cve), "%s", cve ? cve : "");
-    save_repro(cp, f, &min);
-    if (cp->o->progress)
-        fprintf(cp->o->progress,
-                "fuzz: finding %u: reproduced %u/%u, minimised %zu -> %zu actions, %zu -> %zu "
-                "bytes in %.1f s%s%s\n",
-                f->id, f->reproduced, f->replays, f->orig_actions, f->min_actions, f->orig_bytes,
-                f->min_bytes, (double)f->min_ms / 1000.0, cve ? ", matches " : "", cve ? cve : "");
-    hx_live_case_free(&min);
-}
-
-/* ---- resource samples ---- */
-
-static void leak_check(struct camp *cp)
-{
-    static const struct {
-        int cls;
-        size_t off;
-        uint64_t min;
-        const char *what;
-    } m[] = {
-        {HX_LIVE_LEAK_MEMORY, offsetof(struct hx_live_sample, rss_kb), 32768, "VmRSS"},
-        {HX_LIVE_LEAK_THREADS, offsetof(struct hx_live_sample, threads), 4, "Threads"},
-        {HX_LIVE_LEAK_FDS, offsetof(struct hx_live_sample, fds), 16, "open fds"},
-    };
-    struct hx_live_campaign *res = cp->res;
-    /* The first samples of a process are warm-up (JIT, heap sizing). */
-    size_t first = cp->window + LEAK_WARMUP;
-    size_t n = res->ns > first ? res->ns - first : 0, k = cp->o->leak_k ? cp->o->leak_k : 5;
-    uint64_t v[64];
-    if (n > 64)
-        n = 64;
-    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-        for (size_t j = 0; j < n; j++)
-            memcpy(&v[j], (const char *)&res->samples[res->ns - n + j] + m[i].off, sizeof(v[j]));
-        char sig[80];
-        snprintf(sig, sizeof(sig), "%s grows after idle", m[i].what);
-        if (!hx_live_grows(v, n, k, m[i].min) || find(res, m[i].cls, sig))
-            continue;
-        struct hx_live_finding *f = add_finding(res);
-        if (!f)
-            return;
-        f->cls = m[i].cls;
-        f->hits = 1;
-        f->first_case = res->cases;
-        f->t_ms = elapsed(cp);
-        snprintf(f->sig, sizeof(f->sig), "%s", sig);
-        snprintf(f->detail, sizeof(f->detail), "%s rose over %zu samples: %llu -> %llu", m[i].what,
-                 k, (unsigned long long)v[n - k], (unsigned long long)v[n - 1]);
-        snprintf(f->gen, sizeof(f->gen), "campaign");
+        f = 1;
+    if (cp->shapes_n * 2 >= cp->shapes_cap) {
+        size_t cap = cp->shapes_cap ? cp->shapes_cap * 2 : 4096;
+        uint32_t *ns = calloc(cap, sizeof(*ns));
+        if (!ns)
+            return false;
+        for (size_t i = 0; i < cp->shapes_cap; i++)
+            for (size_t j = cp->shapes[i] % cap; cp->shapes[i]; j = (j + 1) % cap)
+                if (!ns[j]) {
+                    ns[j] = cp->shapes[i];
+                    break;
+                }
+        free(cp->shapes);
+        cp->shapes = ns;
+        cp->shapes_cap = cap;
+    }
+    for (size_t j = f % cp->shapes_cap;; j = (j + 1) % cp->shapes_cap) {
+        if (cp->shapes[j] == f)
+            return false;
+        if (!cp->shapes[j]) {
+            cp->shapes[j] = f;
+            cp->shapes_n++;
+            return true;
+        }
     }
 }
 
-static void sample(struct camp *cp)
+/* ---- commit, in case order ---- */
+
+static void commit(struct camp *cp, struct result *r)
 {
     const struct hx_live_campaign_opts *o = cp->o;
-    struct hx_target *t = cp->x->t;
-    if (hx_target_is_url(t) ||
-        elapsed(cp) - cp->last_sample < (o->sample_ms ? o->sample_ms : 10000))
-        return;
-    uint32_t idle = o->idle_ms ? o->idle_ms : 1000;
-    struct timespec ts = {idle / 1000, (long)(idle % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-    cp->last_sample = elapsed(cp);
-    struct hx_live_sample s = {.t_ms = cp->last_sample};
-    if (hx_target_check(t, NULL) != HX_TARGET_OK || hx_live_proc_sample(hx_target_pid(t), &s) != 0)
-        return;
-    struct hx_live_sample *ns = realloc(cp->res->samples, (cp->res->ns + 1) * sizeof(*ns));
-    if (!ns)
-        return;
-    cp->res->samples = ns;
-    if (cp->x->restarts != cp->restarts_at_window) { /* a new process: a new baseline */
-        cp->window = cp->res->ns;
-        cp->restarts_at_window = cp->x->restarts;
+    unsigned nf = 0, nc = 0;
+    for (unsigned i = 0; i < r->nfeat; i++)
+        nf += shape_add(cp, r->feat[i]);
+    if (r->cov.len) {
+        nc = hx_live_covmap_add(&cp->cov, r->cov.p, r->cov.len);
+        cp->res->have_cov = true;
     }
-    ns[cp->res->ns++] = s;
-    leak_check(cp);
+    if (cp->log)
+        fprintf(cp->log, "%llu\t%s\t%u\t%s\t%u\t%u\n", (unsigned long long)r->index, r->c.gen,
+                r->ms, hx_live_class_name(r->cls), nf, nc);
+    bool useful = r->cls != HX_LIVE_CRASH && r->cls != HX_LIVE_HANG_SERVER &&
+                  !hx_live_is_leak_probe(&r->c) && (nf || nc);
+    if (useful && o->corpus && !o->no_feedback) {
+        uint64_t vis = (r->index / CAMP_EPOCH + 2) * CAMP_EPOCH;
+        if (hx_live_corpus_add(o->corpus, &r->c, vis, r->index, nf, nc) == CDC_OK)
+            cp->res->corpus_new++;
+    }
 }
 
-/* ---- the loop ---- */
-
-/* Creates |dir| and its missing parents. Returns 0 or -1. */
-static int mkdir_p(const char *dir)
+static void free_result(struct result *r)
 {
-    char p[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof(p))
-        return -1;
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != 0)
-            continue;
-        char c = p[i];
-        p[i] = 0;
-        if (mkdir(p, 0755) != 0 && errno != EEXIST)
-            return -1;
-        p[i] = c;
+    hx_live_case_free(&r->c);
+    cdc_buf_free(&r->cov);
+    free(r);
+}
+
+/* Moves finished results into the reorder ring and commits what is next. */
+static void collect(struct camp *cp)
+{
+    pthread_mutex_lock(&cp->mu);
+    struct result *r = cp->rq;
+    cp->rq = NULL;
+    pthread_mutex_unlock(&cp->mu);
+    while (r) {
+        struct result *next = r->next;
+        size_t k = r->index % cp->pend_cap;
+        if (cp->pending[k]) /* cannot happen: at most pend_cap cases are in flight */
+            free_result(cp->pending[k]);
+        cp->pending[k] = r;
+        r = next;
     }
-    return 0;
+    for (;;) {
+        size_t k = cp->next_commit % cp->pend_cap;
+        struct result *p = cp->pending[k];
+        if (!p || p->index != cp->next_commit)
+            break;
+        cp->pending[k] = NULL;
+        commit(cp, p);
+        free_result(p);
+        cp->next_commit++;
+    }
+}
+
+/* ---- dispatch ---- */
+
+static bool expect_met(struct camp *cp)
+{
+    if (!cp->o->n_expect)
+        return false;
+    pthread_mutex_lock(&cp->mu);
+    bool met = hx_live_expect_met(cp->o, cp->res);
+    pthread_mutex_unlock(&cp->mu);
+    return met;
+}
+
+static bool bounds_hit(const struct camp *cp)
+{
+    const struct hx_live_campaign_opts *o = cp->o;
+    return (o->max_cases && cp->next_index >= o->max_cases) ||
+           camp_elapsed(cp) >= (o->duration_ms ? o->duration_ms : 60000);
+}
+
+/* Case |i| may be generated once the epochs two before its own are in. */
+static bool may_generate(const struct camp *cp, uint64_t i)
+{
+    uint64_t e = i / CAMP_EPOCH;
+    return e < 2 || cp->next_commit >= (e - 1) * CAMP_EPOCH;
+}
+
+/* Gives one case to each idle worker. Returns false once the campaign
+ * must not start new cases. */
+static bool dispatch(struct camp *cp)
+{
+    if (bounds_hit(cp) || expect_met(cp))
+        return false;
+    for (unsigned i = 0; i < cp->nw; i++) {
+        pthread_mutex_lock(&cp->mu);
+        bool free_ = cp->w[i].idle && !cp->w[i].has_job && !cp->w[i].done;
+        bool stop = cp->stop;
+        pthread_mutex_unlock(&cp->mu);
+        if (stop)
+            return false;
+        if (!free_ || !may_generate(cp, cp->next_index) ||
+            cp->next_index - cp->next_commit >= cp->pend_cap)
+            continue;
+        if (hx_live_gen_next(&cp->g, cp->o->corpus, cp->next_index, &cp->gen) != CDC_OK) {
+            pthread_mutex_lock(&cp->mu);
+            cp->res->status = HX_ERR_NOMEM;
+            pthread_mutex_unlock(&cp->mu);
+            return false;
+        }
+        pthread_mutex_lock(&cp->mu);
+        struct hx_live_case tmp = cp->w[i].job; /* swap the storage in */
+        cp->w[i].job = cp->gen;
+        cp->gen = tmp;
+        cp->w[i].has_job = true;
+        cp->w[i].idle = false;
+        pthread_cond_broadcast(&cp->cv_work);
+        pthread_mutex_unlock(&cp->mu);
+        cp->next_index++;
+        if (bounds_hit(cp))
+            return false;
+    }
+    return true;
+}
+
+static bool all_idle(struct camp *cp)
+{
+    bool idle = true;
+    pthread_mutex_lock(&cp->mu);
+    for (unsigned i = 0; i < cp->nw; i++)
+        idle &= cp->w[i].done || (cp->w[i].idle && !cp->w[i].has_job);
+    pthread_mutex_unlock(&cp->mu);
+    return idle;
+}
+
+static void wait_a_little(struct camp *cp)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 50 * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&cp->mu);
+    if (!cp->rq && !cp->stop)
+        pthread_cond_timedwait(&cp->cv_main, &cp->mu, &ts);
+    pthread_mutex_unlock(&cp->mu);
+}
+
+/* ---- workers ---- */
+
+static int make_workers(struct camp *cp, struct hx_live_trial_ctx *x)
+{
+    const struct hx_live_campaign_opts *o = cp->o;
+    cp->nw = o->jobs ? o->jobs : 1;
+    cp->w = calloc(cp->nw, sizeof(*cp->w));
+    if (!cp->w)
+        return HX_ERR_NOMEM;
+    for (unsigned i = 0; i < cp->nw; i++) {
+        struct worker *w = &cp->w[i];
+        w->cp = cp;
+        w->id = i;
+        hx_live_case_init(&w->job);
+        hx_live_case_init(&w->prev);
+        for (unsigned k = 0; k < CAMP_RECENT; k++)
+            hx_live_case_init(&w->recent[k]);
+        w->x = *x;
+        w->x.agent = (struct hx_live_agent){.fd = -1};
+        w->x.run.seed = x->run.seed + i * 1000003ull;
+        if (i == 0)
+            continue; /* worker 0 runs on the server the caller started */
+        struct hx_target_diag d = {{0}};
+        /* Process mode: a server process of its own, started by the worker
+         * thread; url mode: its own handle on the user's server. */
+        int rc = o->desc ? hx_target_new(&w->own, o->desc, NULL, &d)
+                         : hx_target_new_url(&w->own, o->url, NULL, NULL, &d);
+        if (rc != HX_TARGET_OK)
+            return HX_ERR_NOMEM;
+        w->x.t = w->own;
+        w->x.restarts = 0;
+        w->x.healthy = false;
+        w->x.out_pos = 0;
+    }
+    for (unsigned i = 0; i < cp->nw; i++) {
+        cp->w[i].idle = false;
+        if (pthread_create(&cp->w[i].th, NULL, camp_worker_main, &cp->w[i]) != 0)
+            return HX_ERR_NOMEM;
+        cp->w[i].started = true;
+    }
+    return HX_OK;
+}
+
+static unsigned end_workers(struct camp *cp, struct hx_live_trial_ctx *x)
+{
+    unsigned total = 0;
+    pthread_mutex_lock(&cp->mu);
+    cp->stop = true;
+    pthread_cond_broadcast(&cp->cv_work);
+    pthread_mutex_unlock(&cp->mu);
+    for (unsigned i = 0; i < cp->nw; i++) {
+        struct worker *w = &cp->w[i];
+        if (w->started)
+            pthread_join(w->th, NULL);
+        hx_live_agent_close(&w->x.agent);
+        total += w->x.restarts;
+        if (i == 0) {
+            x->restarts = w->x.restarts;
+            x->run.url = w->x.run.url;
+            x->healthy = w->x.healthy;
+            x->out_pos = w->x.out_pos;
+        } else {
+            hx_live_target_lock(true);
+            hx_target_del(w->own);
+            hx_live_target_lock(false);
+        }
+        hx_live_case_free(&w->job);
+        hx_live_case_free(&w->prev);
+        for (unsigned k = 0; k < CAMP_RECENT; k++)
+            hx_live_case_free(&w->recent[k]);
+        free(w->samples);
+    }
+    free(cp->w);
+    return total;
 }
 
 bool hx_live_expect_met(const struct hx_live_campaign_opts *o, const struct hx_live_campaign *res)
@@ -425,105 +320,95 @@ bool hx_live_expect_met(const struct hx_live_campaign_opts *o, const struct hx_l
     for (size_t i = 0; i < o->n_expect; i++) {
         bool found = false;
         for (size_t j = 0; j < res->nf && !found; j++)
-            found = strcmp(res->f[j].cve, o->expect[i]) == 0;
+            found = res->f[j].cls != HX_LIVE_NONE && strcmp(res->f[j].cve, o->expect[i]) == 0;
         if (!found)
             return false;
     }
     return true;
 }
 
-static bool bounds_hit(const struct camp *cp, uint64_t i)
+static int setup(struct camp *cp, const struct hx_live_campaign_opts *o,
+                 struct hx_live_campaign *res)
 {
-    const struct hx_live_campaign_opts *o = cp->o;
-    return (o->max_cases && i >= o->max_cases) ||
-           elapsed(cp) >= (o->duration_ms ? o->duration_ms : 60000);
-}
-
-/* Generates and runs case |i|, records what it found. Returns false when
- * the campaign must stop (|res->status| says why, or it stopped early). */
-/* Records verdict |v| of case |c|: a new finding, or one more hit. */
-static void record(struct camp *cp, const struct hx_live_case *c, const struct hx_live_verdict *v,
-                   bool late)
-{
-    struct hx_live_finding *f = find(cp->res, v->cls, v->sig);
-    cp->res->per_class[v->cls]++;
-    if (f)
-        f->hits++;
-    else
-        new_finding(cp, c, v, late);
-}
-
-/* A crash after case |i|'s checks belongs to case |i| (regenerated). */
-static void late_check(struct camp *cp, uint64_t i, struct hx_live_case *c)
-{
-    struct hx_live_verdict v;
-    if (hx_live_late_crash(cp->x, 0, &v) && hx_live_gen_case(&cp->g, i, c) == CDC_OK)
-        record(cp, c, &v, true);
-    hx_live_verdict_free(&v);
-}
-
-static bool run_case(struct camp *cp, uint64_t i, struct hx_live_case *c, FILE *log)
-{
-    struct hx_live_campaign *res = cp->res;
-    struct hx_live_verdict v;
-    if (i > 0)
-        late_check(cp, i - 1, c);
-    if (hx_live_gen_case(&cp->g, i, c) != CDC_OK) {
-        res->status = HX_ERR_NOMEM;
-        return false;
+    cp->res = res;
+    cp->o = o;
+    res->f_cap = 512;
+    res->f = calloc(res->f_cap, sizeof(*res->f));
+    cp->pend_cap = 4 * CAMP_EPOCH;
+    cp->pending = calloc(cp->pend_cap, sizeof(*cp->pending));
+    if (!res->f || !cp->pending)
+        return HX_ERR_NOMEM;
+    if (camp_mkdir_p(o->out_dir) != 0) {
+        snprintf(res->why, sizeof(res->why), "cannot create %.400s", o->out_dir);
+        return HX_ERR_INVALID_ARG;
     }
-    uint64_t t_case = now_ms();
-    int rc = hx_live_trial(cp->x, c, &v);
-    if (rc != HX_OK) {
-        res->status = rc;
-        snprintf(res->why, sizeof(res->why), "server could not be (re)started: %.400s",
-                 cp->x->diag.msg);
-        return false;
+    if (o->case_log) {
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/cases.tsv", o->out_dir);
+        cp->log = fopen(path, "w");
     }
-    res->cases++;
-    if (log)
-        fprintf(log, "%llu\t%s\t%llu\t%s\t%s\n", (unsigned long long)i, c->gen,
-                (unsigned long long)(now_ms() - t_case), hx_live_class_name(v.cls), v.sig);
-    if (v.cls != HX_LIVE_NONE)
-        record(cp, c, &v, false);
-    hx_live_verdict_free(&v);
-    if (cp->o->n_expect && hx_live_expect_met(cp->o, res)) {
-        res->stopped_early = true;
-        return false;
-    }
-    return true;
+    hx_live_case_init(&cp->gen);
+    pthread_mutex_init(&cp->mu, NULL);
+    pthread_cond_init(&cp->cv_main, NULL);
+    pthread_cond_init(&cp->cv_work, NULL);
+    return HX_OK;
 }
 
 int hx_live_campaign_run(struct hx_live_trial_ctx *x, const struct hx_live_campaign_opts *o,
                          struct hx_live_campaign *res)
 {
     memset(res, 0, sizeof(*res));
-    struct camp cp = {.x = x, .o = o, .res = res, .t0 = now_ms()};
-    cp.g = (struct hx_live_gen_opts){.seed = o->seed, .eio = x->run.eio, .sio = x->run.sio != 0};
-    unsigned restarts0 = x->restarts;
-    if (mkdir_p(o->out_dir) != 0) {
-        res->status = HX_ERR_INVALID_ARG;
-        snprintf(res->why, sizeof(res->why), "cannot create %.400s", o->out_dir);
+    struct camp cp = {.t0 = camp_now_ms()};
+    cp.g = (struct hx_live_gen_opts){.seed = o->seed,
+                                     .eio = x->run.eio,
+                                     .sio = x->run.sio != 0,
+                                     .max_payload = o->max_payload,
+                                     .no_leak_probes = hx_target_is_url(x->t) != 0};
+    res->status = setup(&cp, o, res);
+    if (res->status != HX_OK) {
+        free(cp.pending);
         return res->status;
     }
-    FILE *log = NULL;
-    if (o->case_log) {
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/cases.tsv", o->out_dir);
-        log = fopen(path, "w");
+    res->jobs = o->jobs ? o->jobs : 1;
+    if (make_workers(&cp, x) == HX_OK) {
+        while (dispatch(&cp)) {
+            wait_a_little(&cp);
+            collect(&cp);
+            progress(&cp, false);
+        }
+        while (!all_idle(&cp)) { /* let the running cases and findings finish */
+            wait_a_little(&cp);
+            collect(&cp);
+            if (!res->active_ms && cp.next_commit == cp.next_index)
+                res->active_ms = camp_elapsed(&cp); /* every case is in */
+            progress(&cp, false);
+        }
+    } else if (res->status == HX_OK) {
+        res->status = HX_ERR_NOMEM;
     }
-    struct hx_live_case c;
-    hx_live_case_init(&c);
-    for (uint64_t i = 0; !bounds_hit(&cp, i) && run_case(&cp, i, &c, log); i++) {
-        sample(&cp);
-        progress(&cp, false);
-    }
-    hx_live_case_free(&c);
-    if (log)
-        fclose(log);
-    res->elapsed_ms = elapsed(&cp);
-    res->restarts = x->restarts - restarts0;
+    unsigned total_restarts = cp.w ? end_workers(&cp, x) : 0;
+    collect(&cp);
+    for (size_t i = 0; i < cp.pend_cap; i++)
+        if (cp.pending[i])
+            free_result(cp.pending[i]);
+    free(cp.pending);
+    hx_live_case_free(&cp.gen);
+    if (cp.log)
+        fclose(cp.log);
+    res->elapsed_ms = camp_elapsed(&cp);
+    if (!res->active_ms)
+        res->active_ms = res->elapsed_ms;
+    res->restarts = total_restarts;
+    res->cov_features = cp.cov.n;
+    res->shapes = cp.shapes_n;
+    res->corpus_n = o->corpus ? o->corpus->n : 0;
+    res->stopped_early = o->n_expect && hx_live_expect_met(o, res);
     progress(&cp, true);
+    hx_live_covmap_free(&cp.cov);
+    free(cp.shapes);
+    pthread_mutex_destroy(&cp.mu);
+    pthread_cond_destroy(&cp.cv_main);
+    pthread_cond_destroy(&cp.cv_work);
     return res->status;
 }
 

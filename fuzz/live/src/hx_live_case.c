@@ -22,7 +22,15 @@ static const char *const op_names[] = {
     [HX_LIVE_RAW] = "raw",         [HX_LIVE_WSOPEN] = "wsopen",
     [HX_LIVE_WSFRAME] = "wsframe", [HX_LIVE_SLEEP] = "sleep",
     [HX_LIVE_CLOSE] = "close",     [HX_LIVE_EXPECT_CLOSE] = "expect-close",
+    [HX_LIVE_LOOP] = "loop",
 };
+
+static const char *const res_names[HX_LIVE_NRES] = {"none", "heap", "rss", "fds", "threads"};
+
+const char *hx_live_res_name(int res)
+{
+    return res >= 0 && res < HX_LIVE_NRES ? res_names[res] : "none";
+}
 
 static const char *const class_names[HX_LIVE_NCLASSES] = {
     "none",
@@ -52,7 +60,7 @@ int hx_live_class_from_name(const char *name)
 
 const char *hx_live_op_name(int op)
 {
-    return op >= HX_LIVE_OPEN && op <= HX_LIVE_EXPECT_CLOSE ? op_names[op] : "?";
+    return op >= HX_LIVE_OPEN && op <= HX_LIVE_LOOP ? op_names[op] : "?";
 }
 
 /* ---- model ---- */
@@ -139,6 +147,13 @@ int hx_live_case_push(struct hx_live_case *c, const struct hx_live_action *a)
     return rc;
 }
 
+/* The body of a loop at |j| of |src| ends before this index. */
+static size_t body_end(const struct hx_live_case *src, size_t j)
+{
+    size_t end = j + 1 + src->a[j].span;
+    return end < src->n ? end : src->n;
+}
+
 int hx_live_case_copy(struct hx_live_case *dst, const struct hx_live_case *src, const size_t *idx,
                       size_t k)
 {
@@ -153,8 +168,44 @@ int hx_live_case_copy(struct hx_live_case *dst, const struct hx_live_case *src, 
         int rc = hx_live_case_push(dst, &src->a[j]);
         if (rc != CDC_OK)
             return rc;
+        if (src->a[j].op == HX_LIVE_LOOP && idx) { /* count the kept body actions */
+            uint32_t kept = 0;
+            for (size_t q = i + 1; q < n && idx[q] < body_end(src, j); q++)
+                kept++;
+            dst->a[dst->n - 1].span = kept;
+        }
     }
     return CDC_OK;
+}
+
+uint32_t hx_live_case_repeats(const struct hx_live_case *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->a[i].op == HX_LIVE_LOOP)
+            return c->a[i].repeat ? c->a[i].repeat : 1;
+    return 1;
+}
+
+static uint64_t steps_of(const struct hx_live_case *c, size_t from, size_t to)
+{
+    uint64_t n = 0;
+    for (size_t i = from; i < to && n < UINT64_MAX / 2;) {
+        if (c->a[i].op != HX_LIVE_LOOP) {
+            n++;
+            i++;
+            continue;
+        }
+        size_t end = body_end(c, i);
+        uint64_t body = steps_of(c, i + 1, end), reps = c->a[i].repeat ? c->a[i].repeat : 1;
+        n += body && reps > (UINT64_MAX / 4) / body ? UINT64_MAX / 4 : body * reps;
+        i = end;
+    }
+    return n;
+}
+
+uint64_t hx_live_case_steps(const struct hx_live_case *c)
+{
+    return steps_of(c, 0, c->n);
 }
 
 size_t hx_live_case_bytes(const struct hx_live_case *c)
@@ -209,6 +260,8 @@ static int put_common(struct cdc_buf *out, const struct hx_live_action *a)
     }
     if (rc == CDC_OK && a->gen_headers)
         rc = put_num(out, " hdrs ", a->gen_headers);
+    if (rc == CDC_OK && a->sess)
+        rc = put_num(out, " sess ", a->sess);
     if (rc == CDC_OK && a->pad_n) {
         rc = put_num(out, " pad ", a->pad_n);
         if (rc == CDC_OK)
@@ -266,7 +319,13 @@ static int put_body(struct cdc_buf *out, const struct hx_live_action *a)
     }
     case HX_LIVE_SEND: {
         int rc = put_str(out, (a->flags & HX_LIVE_F_BINARY) ? " binary" : " text");
-        return rc == CDC_OK ? put_quoted(out, " ", &a->data) : rc;
+        if (rc == CDC_OK)
+            rc = put_quoted(out, " ", &a->data);
+        return rc == CDC_OK ? put_flag(out, a, HX_LIVE_F_TMPL, " tmpl") : rc;
+    }
+    case HX_LIVE_LOOP: {
+        int rc = put_num(out, " ", a->repeat ? a->repeat : 1);
+        return rc == CDC_OK ? put_num(out, " ", a->span) : rc;
     }
     case HX_LIVE_HTTP:
         return put_http(out, a);
@@ -318,6 +377,10 @@ static int put_meta(struct cdc_buf *out, const struct hx_live_meta *m)
     }
     if (rc == CDC_OK && m->cve[0]) {
         snprintf(line, sizeof(line), "cve %s\n", m->cve);
+        rc = put_str(out, line);
+    }
+    if (rc == CDC_OK && m->leak_res != HX_LIVE_RES_NONE) {
+        snprintf(line, sizeof(line), "leak %s %.6g\n", hx_live_res_name(m->leak_res), m->leak_min);
         rc = put_str(out, line);
     }
     return rc;

@@ -12,11 +12,19 @@
  * kept (hang > reaction > protocol), and within a class the first.
  *
  * Templates "{sid}", "{eio}", "{path}", "{host}" are filled in targets,
- * headers and raw bytes; packet data is sent verbatim.
+ * headers and raw bytes; packet data is sent verbatim unless the action
+ * says "tmpl" ({ack}: the last ack id the server asked for, {sid}).
+ *
+ * Sessions: an action runs on its slot's session (HX_LIVE_NSESS slots),
+ * created on first use; "open" on a slot that is already open retires
+ * that session (its answers are judged, then it is aborted) and starts a
+ * new one, so loops may open many sessions one after the other. Loops run
+ * their body N times; the whole case is bounded by |case_ms|.
  */
 #include "live/hx_live_run.h"
 #include "harness/hx_net.h"
 #include "harness/hx_session.h"
+#include "hx_live_shape.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -26,11 +34,17 @@
 
 struct exec {
     const struct hx_live_run_opts *o;
-    struct hx_session *s;
+    struct hx_env env;
+    struct hx_session *ss[HX_LIVE_NSESS];
+    unsigned chans[HX_LIVE_NSESS]; /* last raw WebSocket opened by wsopen, per slot */
+    struct hx_session *s;          /* the current action's session */
+    unsigned slot;
+    unsigned ws_chan; /* the current slot's raw WebSocket */
     struct hx_live_obs *obs;
     struct cdc_opts strict; /* server output is judged with these */
-    unsigned ws_chan;       /* last raw WebSocket opened by wsopen */
     size_t cur;             /* action being run */
+    uint64_t deadline;      /* the whole case, on the session clock */
+    int fatal;              /* HX_ERR_NOMEM stops the case */
     char host[300];
     struct hx_header hdr[MAX_HEADERS];
     char *hdr_store;
@@ -61,6 +75,19 @@ static void note(struct exec *x, int cls, const char *sig, const char *fmt, ...)
 
 /* ---- templates, padding, headers ---- */
 
+/* The ack id of the last server packet on the current session that asked
+ * for one (emit-with-ack), 0 when none. */
+static uint64_t last_ack(struct exec *x)
+{
+    for (size_t i = hx_session_queued(x->s); i-- > 0;) {
+        const struct hx_item *it = hx_session_peek(x->s, i);
+        if (it->kind == HX_ITEM_SIO && it->sio.has_id &&
+            (it->sio.type == SIO_EVENT || it->sio.type == SIO_BINARY_EVENT))
+            return it->sio.id;
+    }
+    return 0;
+}
+
 static int put_var(struct exec *x, const uint8_t *name, size_t n, struct cdc_buf *out)
 {
     const struct eio_handshake *hs = hx_session_handshake(x->s);
@@ -75,6 +102,8 @@ static int put_var(struct exec *x, const uint8_t *name, size_t n, struct cdc_buf
         return cdc_buf_append_str(out, x->o->path);
     if (n == 4 && memcmp(name, "host", 4) == 0)
         return cdc_buf_append_str(out, x->host);
+    if (n == 3 && memcmp(name, "ack", 3) == 0)
+        return cdc_buf_append_u64(out, last_ack(x));
     return 1; /* not a template: copy verbatim */
 }
 
@@ -201,12 +230,19 @@ static void check_http_answer(struct exec *x, const char *method, const char *ta
  * Engine.IO codec could not read. */
 static void check_queue(struct exec *x)
 {
+    bool lost = false; /* our decoder gave up on a packet: what follows may look wrong */
     for (size_t i = 0; i < hx_session_queued(x->s); i++) {
         const struct hx_item *it = hx_session_peek(x->s, i);
-        bool decode =
-            it->kind == HX_ITEM_ERROR && (strncmp(it->reason, "undecodable", 11) == 0 ||
-                                          strncmp(it->reason, "attachments", 11) == 0 ||
-                                          strncmp(it->reason, "open packet accepted", 20) == 0);
+        /* Our own limits (JSON depth 64, sizes) are not the server's
+         * fault: it may echo back the deep or large values we sent, and
+         * the attachments of such a packet then look unexpected. */
+        bool limit = it->kind == HX_ITEM_ERROR &&
+                     (it->err == CDC_ERR_JSON_DEPTH || it->err == CDC_ERR_TOO_LARGE);
+        lost |= limit;
+        bool decode = it->kind == HX_ITEM_ERROR && !lost &&
+                      (strncmp(it->reason, "undecodable", 11) == 0 ||
+                       strncmp(it->reason, "attachments", 11) == 0 ||
+                       strncmp(it->reason, "open packet accepted", 20) == 0);
         if (decode)
             note(x, HX_LIVE_PROTOCOL, cdc_err_name(it->err), "%s", it->reason);
         else if (it->kind == HX_ITEM_WS && it->aux && it->opcode == HX_WS_TEXT && !it->eio_ok)
@@ -236,7 +272,26 @@ static int act_send(struct exec *x, const struct hx_live_action *a)
     cdc_buf_init(&b, 64u << 20, NULL);
     int rc = CDC_OK;
     bool polling = hx_session_tp(x->s) == HX_TP_POLLING;
-    if (polling && x->o->eio == 3) { /* v3 polling: "<len>:<packet>" */
+    if (a->flags & HX_LIVE_F_TMPL) {
+        struct cdc_buf p;
+        cdc_buf_init(&p, 64u << 20, NULL);
+        rc = padded(a, &p);
+        if (rc == CDC_OK && polling && x->o->eio == 3) {
+            struct cdc_buf e;
+            cdc_buf_init(&e, 64u << 20, NULL);
+            rc = expand(x, p.p, p.len, &e);
+            if (rc == CDC_OK)
+                rc = cdc_buf_append_u64(&b, cdc_utf16_units(e.p, e.len));
+            if (rc == CDC_OK)
+                rc = cdc_buf_append_byte(&b, ':');
+            if (rc == CDC_OK)
+                rc = cdc_buf_append(&b, e.p, e.len);
+            cdc_buf_free(&e);
+        } else if (rc == CDC_OK) {
+            rc = expand(x, p.p, p.len, &b);
+        }
+        cdc_buf_free(&p);
+    } else if (polling && x->o->eio == 3) { /* v3 polling: "<len>:<packet>" */
         struct cdc_buf p;
         cdc_buf_init(&p, 64u << 20, NULL);
         rc = padded(a, &p);
@@ -256,8 +311,8 @@ static int act_send(struct exec *x, const struct hx_live_action *a)
         if (rc == HX_ERR_TIMEOUT && polling)
             note(x, HX_LIVE_HANG_REQUEST, "no answer to a polling POST",
                  "POST of %zu bytes not answered within %u ms", b.len, req_ms(x));
-        if (!polling)
-            hx_session_pump(x->s, hx_session_in(x->s, 2));
+        if (!polling) /* take in what is there, without waiting */
+            hx_session_pump(x->s, hx_session_in(x->s, 0));
     }
     cdc_buf_free(&b);
     return rc;
@@ -429,7 +484,7 @@ static int act_wsframe(struct exec *x, const struct hx_live_action *a)
     for (uint32_t i = 0; rc == CDC_OK && i < (a->repeat ? a->repeat : 1); i++)
         rc = hx_session_ws_send(x->s, x->ws_chan, &f);
     if (rc == HX_OK)
-        hx_session_pump(x->s, hx_session_in(x->s, 2));
+        hx_session_pump(x->s, hx_session_in(x->s, 0));
     cdc_buf_free(&b);
     return rc;
 }
@@ -454,9 +509,61 @@ static int act_expect_close(struct exec *x, const struct hx_live_action *a)
     return HX_OK;
 }
 
-static int run_action(struct exec *x, const struct hx_live_action *a)
+/* Judges and retires the session of slot |k| (if any). */
+static void retire(struct exec *x, unsigned k)
+{
+    struct hx_session *s = x->ss[k];
+    if (!s)
+        return;
+    struct hx_session *cur = x->s;
+    x->s = s;
+    hx_session_pump(s, hx_session_in(s, 1)); /* slots not in use were not pumped */
+    check_queue(x);
+    hx_live_shape_session(x->obs, s, k);
+    if (hx_session_tp(s) != HX_TP_NONE)
+        hx_session_close(s, HX_CLOSE_ABORT, hx_session_in(s, 100));
+    if (x->o->transcript && !x->obs->tr)
+        x->obs->tr = hx_session_take_transcript(s);
+    hx_session_del(s);
+    x->ss[k] = NULL;
+    x->chans[k] = 0;
+    x->s = cur == s ? NULL : cur;
+}
+
+/* Makes slot |k| current, creating its session when it has none. */
+static int use_slot(struct exec *x, unsigned k)
+{
+    x->slot = k < HX_LIVE_NSESS ? k : 0;
+    if (!x->ss[x->slot]) {
+        struct hx_session_opts so = {.url = x->o->url,
+                                     .path = x->o->path,
+                                     .eio = x->o->eio,
+                                     .sio = x->o->sio,
+                                     .strict_decode = !x->o->compat,
+                                     .seed = x->o->seed + x->slot,
+                                     /* the grammar nests up to ~2000 levels,
+                                      * and servers echo it back */
+                                     .max_json_depth = 4096};
+        int rc = hx_session_new(&x->ss[x->slot], &x->env, &so);
+        if (rc != HX_OK)
+            return rc;
+    }
+    x->s = x->ss[x->slot];
+    x->ws_chan = x->chans[x->slot];
+    return HX_OK;
+}
+
+static int dispatch(struct exec *x, const struct hx_live_action *a)
 {
     unsigned f = a->flags;
+    /* Once the server closed the session, what would use it fails at once
+     * (an upgrade would otherwise wait for its whole bound), and waiting
+     * on it tells nothing more. */
+    bool gone = hx_session_tp(x->s) != HX_TP_NONE && hx_session_closed(x->s);
+    if (gone && (a->op == HX_LIVE_UPGRADE || a->op == HX_LIVE_SEND || a->op == HX_LIVE_CLOSE))
+        return HX_ERR_CLOSED;
+    if (gone && a->op == HX_LIVE_SLEEP && !x->ws_chan)
+        return HX_OK;
     switch (a->op) {
     case HX_LIVE_OPEN:
         return act_open(x, a);
@@ -482,8 +589,73 @@ static int run_action(struct exec *x, const struct hx_live_action *a)
         return hx_session_close(x->s, (enum hx_close_how)a->how, hx_session_in(x->s, req_ms(x)));
     case HX_LIVE_EXPECT_CLOSE:
         return act_expect_close(x, a);
+    case HX_LIVE_LOOP:
+        return HX_OK; /* run_range unrolls loops */
     }
     return HX_ERR_INVALID_ARG;
+}
+
+static int run_action(struct exec *x, const struct hx_live_action *a)
+{
+    if (a->op == HX_LIVE_OPEN && x->ss[a->sess < HX_LIVE_NSESS ? a->sess : 0] &&
+        hx_session_tp(x->ss[a->sess < HX_LIVE_NSESS ? a->sess : 0]) != HX_TP_NONE)
+        retire(x, a->sess < HX_LIVE_NSESS ? a->sess : 0);
+    int rc = use_slot(x, a->sess);
+    if (rc != HX_OK)
+        return rc;
+    rc = dispatch(x, a);
+    x->chans[x->slot] = x->ws_chan;
+    if (x->obs->ran < 64)
+        hx_live_shape_action(x->obs, (int)a->op, a->flags, rc);
+    return rc;
+}
+
+static bool out_of_time(struct exec *x)
+{
+    return hx_clock_now(x->env.clock) >= x->deadline;
+}
+
+/* Runs actions [from, to) of |c|, unrolling loops. */
+static void run_range(struct exec *x, const struct hx_live_case *c, size_t from, size_t to)
+{
+    for (size_t i = from; i < to && !x->fatal && !out_of_time(x);) {
+        const struct hx_live_action *a = &c->a[i];
+        if (a->op != HX_LIVE_LOOP) {
+            x->cur = i;
+            int rc = run_action(x, a);
+            if (rc == HX_ERR_NOMEM) {
+                x->fatal = HX_ERR_NOMEM;
+                if (getenv("SIOSPEC_FUZZ_DEBUG"))
+                    fprintf(stderr, "fuzz: case %llu action %zu (%s): out of memory\n",
+                            (unsigned long long)c->index, i, hx_live_op_name((int)a->op));
+            }
+            x->obs->ran++;
+            i++;
+            continue;
+        }
+        size_t end = i + 1 + a->span < to ? i + 1 + a->span : to;
+        for (uint32_t r = 0; r < (a->repeat ? a->repeat : 1) && !x->fatal && !out_of_time(x); r++)
+            run_range(x, c, i + 1, end);
+        i = end;
+    }
+}
+
+/* Lets late answers arrive: pumps in 2 ms steps until a step brings
+ * nothing new (at least two steps), at most |ms|. */
+static void settle(struct exec *x, uint32_t ms)
+{
+    if (!x->s)
+        return;
+    uint64_t end = hx_session_in(x->s, ms);
+    size_t seen = (size_t)-1;
+    for (unsigned step = 0; hx_session_in(x->s, 0) < end; step++) {
+        size_t q = hx_session_queued(x->s);
+        if (q == seen && step >= 2)
+            break;
+        seen = q;
+        uint64_t t = hx_session_in(x->s, 2);
+        hx_session_pump(x->s, t < end ? t : end);
+    }
 }
 
 int hx_live_exec(const struct hx_live_run_opts *o, const struct hx_live_case *c,
@@ -499,29 +671,24 @@ int hx_live_exec(const struct hx_live_run_opts *o, const struct hx_live_case *c,
     x->strict.mode = o->compat ? CDC_COMPAT : CDC_STRICT;
     const char *h = strstr(o->url, "://");
     snprintf(x->host, sizeof(x->host), "%s", h ? h + 3 : o->url);
-    struct hx_env env;
-    hx_net_env_init(&env, NULL);
-    struct hx_session_opts so = {.url = o->url,
-                                 .path = o->path,
-                                 .eio = o->eio,
-                                 .sio = o->sio,
-                                 .strict_decode = !o->compat,
-                                 .seed = o->seed};
-    int rc = hx_session_new(&x->s, &env, &so);
-    for (size_t i = 0; rc == HX_OK && i < c->n; i++) {
-        x->cur = i;
-        run_action(x, &c->a[i]);
-        obs->ran = i + 1;
-    }
+    /* Thousands of connections a minute: reset them at close, so they
+     * leave no TIME_WAIT behind to exhaust the ephemeral ports. */
+    static const struct hx_net_limits lim = {.rst_close = true};
+    hx_net_env_init(&x->env, &lim);
+    x->deadline = hx_clock_in_ms(x->env.clock, o->case_ms ? o->case_ms : 10000);
+    int rc = use_slot(x, 0);
     if (rc == HX_OK) {
-        hx_session_pump(x->s, hx_session_in(x->s, o->settle_ms ? o->settle_ms : 10));
-        check_queue(x);
-        if (hx_session_tp(x->s) != HX_TP_NONE)
-            hx_session_close(x->s, HX_CLOSE_ABORT, hx_session_in(x->s, 100));
-        if (o->transcript)
-            obs->tr = hx_session_take_transcript(x->s);
-        hx_session_del(x->s);
+        run_range(x, c, 0, c->n);
+        settle(x, o->settle_ms ? o->settle_ms : 10);
+        if (o->before_close)
+            o->before_close(o->before_close_ud);
+        for (unsigned k = 0; k < HX_LIVE_NSESS; k++)
+            retire(x, k);
+        rc = x->fatal;
     }
+    for (unsigned k = 0; k < HX_LIVE_NSESS; k++)
+        if (x->ss[k])
+            hx_session_del(x->ss[k]);
     free(x->hdr_store);
     free(x);
     return rc;

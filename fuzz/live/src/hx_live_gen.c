@@ -8,16 +8,19 @@
  * Schedule: the first round, cases 0 .. E-1 (E entries), is the whole
  * catalogue in a seed-dependent rotation, each entry in its canonical form
  * (the first option of every choice: the published trigger), so known-
- * dangerous inputs are tried first; after it every 4th case is the next catalogue entry of the
- * rotation (each entry again within 4 x E cases), and the other cases are
- * mutated valid sessions (two thirds) or HTTP / WebSocket framing cases
- * (one third). Each case's random stream is seeded from (seed, N) alone.
+ * dangerous inputs are tried first; after it every 8th case is the next
+ * catalogue entry of the rotation (each entry again within 8 x E cases),
+ * one case in 32 is a leak probe, and the others are mutations of visible
+ * corpus entries (45 % when there are any), grammar sequences (40 %),
+ * mutated seed sessions (10 %) and HTTP / WebSocket framing cases (5 %).
+ * Each case's random stream is seeded from (seed, N) alone; the corpus
+ * entries it may use are those visible at N.
  *
  * Expectations: an entry adds "expect-close" only where the reference
  * server (socket.io 4.8 / engine.io 6.6 / parser 4.2.7) closes the
  * session, so a missing close is a real deviation.
  */
-#include "hx_live_int.h"
+#include "hx_live_gram.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,6 +392,8 @@ static void cat_sio_state(struct gen *g)
         gen_send_str(g, gen_chance(g, 50) ? "42[\"message\"]" : "41");
     } else {
         gen_session(g, false);
+        if (k == 0) /* "already joined": let the first CONNECT be answered */
+            gen_sleep(g, 30);
         gen_send_str(g, k == 0   ? "40"
                         : k == 1 ? "44{\"message\":\"x\"}"
                                  : "42/custom,[\"message\"]");
@@ -596,13 +601,97 @@ static size_t cat_slot(uint64_t seed, uint64_t k)
     return (size_t)(((mix >> 20) + k * stride) % n);
 }
 
-int hx_live_gen_case(const struct hx_live_gen_opts *o, uint64_t index, struct hx_live_case *out)
+/* One of the |V| visible corpus entries: 30 % one of the newest 16 that
+ * reached new server code, 21 % one of the newest 16, else by weight over
+ * all (what just showed new behaviour is where to dig). */
+static const struct hx_live_case *pick_entry(struct gen *g, const struct hx_live_corpus *cp,
+                                             size_t v)
+{
+    if (gen_chance(g, 30)) { /* the newest entries that reached new server code */
+        size_t idx[16], n = 0;
+        for (size_t i = v; i-- > 0 && n < 16;)
+            if (cp->e[i].new_cov && cp->e[i].found_at != UINT64_MAX)
+                idx[n++] = i;
+        if (n)
+            return &cp->e[idx[gen_below(g, (uint32_t)n)]].c;
+    }
+    if (gen_chance(g, 30)) {
+        size_t recent = v < 16 ? v : 16;
+        return &cp->e[v - 1 - gen_below(g, (uint32_t)recent)].c;
+    }
+    uint64_t total = 0;
+    for (size_t i = 0; i < v; i++)
+        total += cp->e[i].weight;
+    uint64_t r = hx_rng_next(&g->r) % (total ? total : 1);
+    for (size_t i = 0; i < v; i++) {
+        if (r < cp->e[i].weight)
+            return &cp->e[i].c;
+        r -= cp->e[i].weight;
+    }
+    return &cp->e[v - 1].c;
+}
+
+static void gen_from_corpus(struct gen *g, const struct hx_live_corpus *cp, size_t v)
+{
+    const struct hx_live_case *base = pick_entry(g, cp, v);
+    const struct hx_live_case *other = pick_entry(g, cp, v);
+    struct hx_live_case *out = g->c;
+    if ((g->err = hx_live_case_copy(out, base, NULL, 0)) != CDC_OK)
+        return;
+    gen_mutate_grammar(g, other);
+    snprintf(out->gen, sizeof(out->gen), "corpus");
+}
+
+/* Keeps a case short enough to run in about a second: loops are cut
+ * until the whole case runs at most MAX_STEPS actions (a slow case holds
+ * up the campaign's in-order feedback). */
+#define MAX_STEPS 400
+#define MAX_WAIT_MS 3000
+
+/* The sleeps and expect-close waits of [from, to), loops unrolled. */
+static uint64_t waits_of(const struct hx_live_case *c, size_t from, size_t to)
+{
+    uint64_t ms = 0;
+    for (size_t i = from; i < to;) {
+        const struct hx_live_action *a = &c->a[i];
+        if (a->op != HX_LIVE_LOOP) {
+            ms += a->op == HX_LIVE_SLEEP || a->op == HX_LIVE_EXPECT_CLOSE ? a->ms : 0;
+            i++;
+            continue;
+        }
+        size_t end = i + 1 + a->span < to ? i + 1 + a->span : to;
+        ms += waits_of(c, i + 1, end) * (a->repeat ? a->repeat : 1);
+        i = end;
+    }
+    return ms;
+}
+
+static bool too_long(const struct hx_live_case *c)
+{
+    return hx_live_case_steps(c) > MAX_STEPS || waits_of(c, 0, c->n) > MAX_WAIT_MS;
+}
+
+static void cap_steps(struct hx_live_case *c)
+{
+    for (unsigned round = 0; round < 16 && too_long(c); round++)
+        for (size_t i = 0; i < c->n; i++)
+            if (c->a[i].op == HX_LIVE_LOOP && c->a[i].repeat > 4)
+                c->a[i].repeat = c->a[i].repeat / 2 > 4 ? c->a[i].repeat / 2 : 4;
+}
+
+bool hx_live_is_leak_probe(const struct hx_live_case *c)
+{
+    return strncmp(c->gen, "leak:", 5) == 0;
+}
+
+int hx_live_gen_next(const struct hx_live_gen_opts *o, const struct hx_live_corpus *cp,
+                     uint64_t index, struct hx_live_case *out)
 {
     uint64_t seed = live_mix(o->seed, index);
     uint64_t n = N_OF(catalogue);
     hx_live_case_reset(out);
-    if (index < n || (index - n) % 4 == 0) {
-        uint64_t k = index < n ? index : n + (index - n) / 4;
+    if (index < n || (index - n) % 8 == 0) {
+        uint64_t k = index < n ? index : n + (index - n) / 8;
         /* Round one: each entry's canonical form (the first variant of
          * every choice: the published trigger); later rounds: variations. */
         int rc = gen_catalogue(o, cat_slot(o->seed, k), seed, index < n, out);
@@ -611,7 +700,16 @@ int hx_live_gen_case(const struct hx_live_gen_opts *o, uint64_t index, struct hx
     }
     struct gen g;
     gen_init(&g, o, seed, out);
-    if (gen_below(&g, 3) < 2) {
+    size_t v = hx_live_corpus_visible(cp, index);
+    unsigned k = gen_below(&g, 100);
+    if ((index - n) % 32 == 5 && !o->no_leak_probes) {
+        gen_leak_probe(&g);
+    } else if (k < 45 && v) {
+        gen_from_corpus(&g, cp, v);
+    } else if (k < 85) {
+        gen_sequence(&g);
+        snprintf(out->gen, sizeof(out->gen), "grammar");
+    } else if (k < 95) {
         gen_seed_session(&g);
         gen_mutate(&g);
         snprintf(out->gen, sizeof(out->gen), "mutation");
@@ -619,6 +717,12 @@ int hx_live_gen_case(const struct hx_live_gen_opts *o, uint64_t index, struct hx
         gen_framing(&g);
         snprintf(out->gen, sizeof(out->gen), "framing");
     }
+    cap_steps(out);
     out->index = index;
     return g.err;
+}
+
+int hx_live_gen_case(const struct hx_live_gen_opts *o, uint64_t index, struct hx_live_case *out)
+{
+    return hx_live_gen_next(o, NULL, index, out);
 }

@@ -221,7 +221,7 @@ static const struct cve_rule cves[] = {
     {"CVE-2022-21676", HX_LIVE_CRASH, "RSV2 and RSV3 must be clear", NULL},
     {"CVE-2022-41940", HX_LIVE_CRASH, "ECONNRESET", "Upgrade"},
     {"CVE-2020-36049", HX_LIVE_CRASH, "heap out of memory", NULL},
-    {"CVE-2026-59725", HX_LIVE_HANG_REQUEST, NULL, "application/octet-stream"},
+    {"CVE-2026-59725", HX_LIVE_HANG_REQUEST, "POST (application/octet-stream", NULL},
     {"CVE-2026-102599", HX_LIVE_CRASH, NULL, "transport=websocket&sid={sid}"},
     {"CVE-2024-37890", HX_LIVE_CRASH, NULL, "Sec-WebSocket-Key"},
 };

@@ -132,6 +132,23 @@ static bool take_num(struct line *L, uint64_t max, uint64_t *v)
     return true;
 }
 
+/* Consumes an unquoted non-negative decimal number ("12", "0.25", "1e3"). */
+static bool take_double(struct line *L, double *v)
+{
+    char buf[40];
+    if (L->i >= L->n || L->quoted[L->i] || L->len[L->i] == 0 || L->len[L->i] >= sizeof(buf))
+        return false;
+    memcpy(buf, L->b.p + L->off[L->i], L->len[L->i]);
+    buf[L->len[L->i]] = 0;
+    char *end;
+    double x = strtod(buf, &end);
+    if (*end || !(x >= 0) || buf[0] == '-' || buf[0] == '+')
+        return false;
+    *v = x;
+    L->i++;
+    return true;
+}
+
 static bool take_u32(struct line *L, uint32_t *v)
 {
     uint64_t x;
@@ -187,6 +204,14 @@ static int common_opt(struct line *L, struct hx_live_action *a)
         L->i++;
         return take_u32(L, &a->gen_headers) ? 1 : -1;
     }
+    if (tok_is(L, L->i, "sess")) {
+        uint64_t v = 0;
+        L->i++;
+        if (!take_num(L, HX_LIVE_NSESS - 1, &v))
+            return -1;
+        a->sess = (uint8_t)v;
+        return 1;
+    }
     if (tok_is(L, L->i, "pad")) {
         uint64_t b = 0;
         L->i++;
@@ -205,7 +230,7 @@ static const struct {
     {"chunked", HX_LIVE_F_CHUNKED}, {"nowait", HX_LIVE_F_NOWAIT},
     {"nofin", HX_LIVE_F_NOFIN},     {"unmasked", HX_LIVE_F_UNMASKED},
     {"noprobe", HX_LIVE_F_NOPROBE}, {"noupgrade", HX_LIVE_F_NOUPGRADE},
-    {"nopause", HX_LIVE_F_NOPAUSE},
+    {"nopause", HX_LIVE_F_NOPAUSE}, {"tmpl", HX_LIVE_F_TMPL},
 };
 
 /* Keyword options of http, raw, wsopen, wsframe and upgrade. */
@@ -290,6 +315,8 @@ static bool positional(struct line *L, struct hx_live_action *a)
                ++L->i;
     case HX_LIVE_EXPECT_CLOSE:
         return take_u32(L, &a->ms) && take_str(L, &a->target);
+    case HX_LIVE_LOOP:
+        return take_u32(L, &a->repeat) && take_u32(L, &a->span);
     default:
         return true;
     }
@@ -356,6 +383,16 @@ static int parse_meta(struct line *L, struct hx_live_case *c, struct hx_live_met
             c->index = m->index;
         return 1;
     }
+    if (tok_is(L, 0, "leak")) {
+        char name[16];
+        copy_word(L, 1, name, sizeof(name));
+        m->leak_res = HX_LIVE_RES_NONE;
+        for (int r = 1; r < HX_LIVE_NRES; r++)
+            if (strcmp(name, hx_live_res_name(r)) == 0)
+                m->leak_res = r;
+        L->i = 2;
+        return m->leak_res != HX_LIVE_RES_NONE && take_double(L, &m->leak_min) ? 1 : -1;
+    }
     if (tok_is(L, 0, "expect")) {
         char name[40];
         copy_word(L, 1, name, sizeof(name));
@@ -376,7 +413,7 @@ static int parse_line(struct line *L, struct hx_live_case *c, struct hx_live_met
         *why = r < 0 ? "bad header line" : NULL;
         return r < 0 ? CDC_ERR_INVALID_ARG : CDC_OK;
     }
-    for (int op = HX_LIVE_OPEN; op <= HX_LIVE_EXPECT_CLOSE; op++)
+    for (int op = HX_LIVE_OPEN; op <= HX_LIVE_LOOP; op++)
         if (tok_is(L, 0, hx_live_op_name(op)))
             return parse_action(L, op, c, why);
     *why = "unknown action";

@@ -81,6 +81,14 @@ static void json_finding(struct cdc_buf *b, const struct hx_live_campaign_opts *
     kv_num(b, ",", "minimised_actions", f->min_actions);
     kv_num(b, ",", "minimised_bytes", f->min_bytes);
     kv_num(b, ",", "minimise_ms", f->min_ms);
+    if (f->leak_res) {
+        char num[80];
+        kv_str(b, ",", "leak_resource", hx_live_res_name(f->leak_res));
+        kv_num(b, ",", "leak_repeats", f->leak_repeats);
+        kv_num(b, ",", "probe_repeats", f->orig_repeats);
+        snprintf(num, sizeof(num), ",\"growth_per_repeat\":%.1f", f->leak_per_repeat);
+        cdc_buf_append_str(b, num);
+    }
     cdc_buf_append_byte(b, '}');
 }
 
@@ -100,7 +108,20 @@ static void json_report(struct cdc_buf *b, const struct hx_live_campaign_opts *o
     snprintf(rate, sizeof(rate), ",\"cases_per_s\":%.2f",
              res->elapsed_ms ? (double)res->cases * 1000.0 / (double)res->elapsed_ms : 0.0);
     cdc_buf_append_str(b, rate);
+    kv_num(b, ",", "fuzzing_ms", res->active_ms);
+    snprintf(rate, sizeof(rate), ",\"fuzzing_cases_per_s\":%.2f",
+             res->active_ms ? (double)res->cases * 1000.0 / (double)res->active_ms : 0.0);
+    cdc_buf_append_str(b, rate);
     kv_num(b, ",", "restarts", res->restarts);
+    kv_num(b, ",", "jobs", res->jobs);
+    kv_num(b, ",", "answer_shapes", res->shapes);
+    kv_num(b, ",", "server_coverage_features", res->cov_features);
+    cdc_buf_append_str(b,
+                       res->have_cov ? ",\"server_coverage\":true" : ",\"server_coverage\":false");
+    kv_num(b, ",", "corpus_entries", res->corpus_n);
+    kv_num(b, ",", "corpus_new", res->corpus_new);
+    kv_num(b, ",", "leak_probes", res->leak_probes);
+    kv_num(b, ",", "case_errors", res->case_errors);
     cdc_buf_append_str(b,
                        res->stopped_early ? ",\"stopped_early\":true" : ",\"stopped_early\":false");
     kv_str(b, ",", "status", res->why[0] ? res->why : "completed");
@@ -116,8 +137,10 @@ static void json_report(struct cdc_buf *b, const struct hx_live_campaign_opts *o
     for (int c = 1; c < HX_LIVE_NCLASSES; c++)
         kv_num(b, c > 1 ? "," : "", hx_live_class_name(c), res->per_class[c]);
     cdc_buf_append_str(b, "},\"findings\":[");
-    for (size_t i = 0; i < res->nf; i++) {
-        if (i)
+    for (size_t i = 0, k = 0; i < res->nf; i++) {
+        if (res->f[i].cls == HX_LIVE_NONE) /* merged into another finding */
+            continue;
+        if (k++)
             cdc_buf_append_byte(b, ',');
         json_finding(b, o, &res->f[i]);
     }
@@ -146,13 +169,18 @@ static void md_report(struct cdc_buf *b, const struct hx_live_campaign_opts *o,
 {
     char line[1600];
     snprintf(line, sizeof(line),
-             "# siospec fuzz: %s%s%s\n\nseed %llu, %llu cases in %.1f s (%.1f cases/s), %u server "
-             "restarts%s\n\n",
+             "# siospec fuzz: %s%s%s\n\nseed %llu, %llu cases in %.1f s (%.1f cases/s, %u "
+             "sessions at once), %u server restarts%s\n\nfeedback: %llu answer shapes, %s%llu "
+             "server coverage features, corpus %zu entries (%zu new), %llu leak probes\n\n",
              o->target ? o->target : "?", o->version ? " " : "", o->version ? o->version : "",
              (unsigned long long)o->seed, (unsigned long long)res->cases,
              (double)res->elapsed_ms / 1000.0,
              res->elapsed_ms ? (double)res->cases * 1000.0 / (double)res->elapsed_ms : 0.0,
-             res->restarts, res->stopped_early ? ", stopped early: every expected CVE found" : "");
+             res->jobs, res->restarts,
+             res->stopped_early ? ", stopped early: every expected CVE found" : "",
+             (unsigned long long)res->shapes, res->have_cov ? "" : "no server coverage, ",
+             (unsigned long long)res->cov_features, res->corpus_n, res->corpus_new,
+             (unsigned long long)res->leak_probes);
     cdc_buf_append_str(b, line);
     cdc_buf_append_str(b, "| id | class | signature | CVE | first case | time to finding | "
                           "reproduced | minimised (actions/bytes) | replay |\n"
@@ -160,11 +188,20 @@ static void md_report(struct cdc_buf *b, const struct hx_live_campaign_opts *o,
     for (size_t i = 0; i < res->nf; i++) {
         const struct hx_live_finding *f = &res->f[i];
         char cmd[1200], num[160];
+        if (f->cls == HX_LIVE_NONE)
+            continue;
         replay_cmd(o, f, cmd, sizeof(cmd));
         snprintf(num, sizeof(num), "| %u |", f->id);
         cdc_buf_append_str(b, num);
         md_cell(b, hx_live_class_name(f->cls));
-        md_cell(b, f->sig);
+        if (f->leak_res) {
+            char sig[400];
+            snprintf(sig, sizeof(sig), "%s (%.1f per repeat, %u repeats)", f->sig,
+                     f->leak_per_repeat, f->leak_repeats);
+            md_cell(b, sig);
+        } else {
+            md_cell(b, f->sig);
+        }
         md_cell(b, f->cve[0] ? f->cve : "-");
         snprintf(num, sizeof(num), " %llu | %.1f s | %u/%u | %zu/%zu (from %zu/%zu) |",
                  (unsigned long long)f->first_case, (double)f->t_ms / 1000.0, f->reproduced,

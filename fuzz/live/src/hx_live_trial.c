@@ -10,11 +10,24 @@
  */
 #include "live/hx_live_run.h"
 
+#include "hx_live_camp.h"
+
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define OUT_KEEP 65536
+
+static pthread_mutex_t target_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void hx_live_target_lock(bool on)
+{
+    if (on)
+        pthread_mutex_lock(&target_mu);
+    else
+        pthread_mutex_unlock(&target_mu);
+}
 
 static void sleep_ms(long ms)
 {
@@ -66,8 +79,11 @@ int hx_live_ensure_up(struct hx_live_trial_ctx *x)
         x->start_err = HX_TARGET_ERR_TIMEOUT;
         return HX_ERR_CONNECT;
     }
+    hx_live_agent_close(&x->agent);
+    hx_live_target_lock(true);
     hx_target_stop(x->t, NULL);
     rc = hx_target_start(x->t, &x->diag);
+    hx_live_target_lock(false);
     x->restarts++;
     x->run.url = hx_target_base_url(x->t);
     drain_output(x);
@@ -128,11 +144,17 @@ int hx_live_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c,
     if (rc != HX_OK)
         return rc;
     v->tr = obs.tr;
+    v->nfeat = obs.nfeat;
+    memcpy(v->feat, obs.feat, obs.nfeat * sizeof(obs.feat[0]));
     struct hx_target_exit ex;
     struct hx_target_diag d = {{0}};
     bool died = hx_target_check(x->t, &ex) != HX_TARGET_OK;
-    int pr = died ? HX_TARGET_ERR_DIED
-                  : hx_target_probe(x->t, (int)(x->probe_ms ? x->probe_ms : 2000), &d);
+    /* Any HTTP answer shows the event loop answers; the full handshake
+     * probe is left for when that fails (it says what is wrong). */
+    int pm = (int)(x->probe_ms ? x->probe_ms : 2000);
+    int pr = died ? HX_TARGET_ERR_DIED : hx_target_ping(x->t, pm, &d);
+    if (!died && pr != HX_TARGET_OK && pr != HX_TARGET_ERR_TIMEOUT)
+        pr = hx_target_probe(x->t, pm, &d);
     bool answers = !died && pr == HX_TARGET_OK;
     if (!died && !answers) { /* refused: maybe it is dying right now */
         sleep_ms(200);

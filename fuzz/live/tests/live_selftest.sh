@@ -14,7 +14,7 @@
 #     and no server hang may be reported.
 set -u
 bin=$1 mode=$2 out=$3
-common="--seed 1 --min-time 3s --request-ms 1000"
+common="--seed 1 -j 4 --min-time 3s --request-ms 1000"
 rm -rf "$out"
 fail() { echo "FAIL: $*"; exit 1; }
 

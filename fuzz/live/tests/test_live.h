@@ -10,5 +10,6 @@
 extern CU_TestInfo test_live_case_tests[];
 extern CU_TestInfo test_live_gen_tests[];
 extern CU_TestInfo test_live_oracle_tests[];
+extern CU_TestInfo test_live_engine_tests[];
 
 #endif

@@ -26,7 +26,8 @@ static bool action_eq(const struct hx_live_action *a, const struct hx_live_actio
            a->close_code == b->close_code && a->declen == b->declen && a->how == b->how &&
            strcmp(a->method, b->method) == 0 && bytes_eq(&a->target, &b->target) &&
            bytes_eq(&a->ctype, &b->ctype) && bytes_eq(&a->data, &b->data) &&
-           bytes_eq(&a->headers, &b->headers) && a->pad_n == b->pad_n &&
+           bytes_eq(&a->headers, &b->headers) && a->pad_n == b->pad_n && a->sess == b->sess &&
+           a->span == b->span &&
            (a->pad_n == 0 || (a->pad_at == b->pad_at && a->pad_byte == b->pad_byte));
 }
 
@@ -117,6 +118,10 @@ static void build_all(struct hx_live_case *c)
     push(c, (struct hx_live_action){.op = HX_LIVE_CLOSE, .how = 1});
     push(c, (struct hx_live_action){.op = HX_LIVE_CLOSE, .how = 2});
     push(c, (struct hx_live_action){.op = HX_LIVE_EXPECT_CLOSE, .ms = 1500, .target = B("rule-x")});
+    push(c, (struct hx_live_action){.op = HX_LIVE_LOOP, .repeat = 40, .span = 2});
+    push(c, (struct hx_live_action){.op = HX_LIVE_OPEN, .sess = 3});
+    push(c, (struct hx_live_action){
+                .op = HX_LIVE_SEND, .flags = HX_LIVE_F_TMPL, .sess = 3, .data = B("43{ack}[1]")});
     snprintf(c->gen, sizeof(c->gen), "handmade");
 }
 
@@ -125,7 +130,7 @@ static void test_live_case_round_trip_all_actions(void)
     struct hx_live_case c;
     hx_live_case_init(&c);
     build_all(&c);
-    CU_ASSERT_EQUAL(c.n, 15);
+    CU_ASSERT_EQUAL(c.n, 18);
     round_trip(&c, NULL);
     hx_live_case_free(&c);
 }

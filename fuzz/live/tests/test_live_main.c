@@ -12,6 +12,7 @@ static CU_SuiteInfo suites[] = {
     {.pName = "live_case", .pTests = test_live_case_tests},
     {.pName = "live_gen", .pTests = test_live_gen_tests},
     {.pName = "live_oracle", .pTests = test_live_oracle_tests},
+    {.pName = "live_engine", .pTests = test_live_engine_tests},
     CU_SUITE_INFO_NULL,
 };
 

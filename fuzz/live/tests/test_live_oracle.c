@@ -234,7 +234,12 @@ static void test_live_cve_match(void)
         .ctype = {(uint8_t *)"application/octet-stream", sizeof("application/octet-stream") - 1}};
     CU_ASSERT_EQUAL_FATAL(hx_live_case_push(&c, &post), CDC_OK);
     TH_STR("59725", "CVE-2026-59725",
-           hx_live_cve_match(HX_LIVE_HANG_REQUEST, "no answer to POST", &c));
+           hx_live_cve_match(HX_LIVE_HANG_REQUEST, "no answer to POST (application/octet-stream)",
+                             &c));
+    /* The unanswered request must be the octet-stream POST itself, not
+     * another one of a case that also sent octet-stream. */
+    CU_ASSERT_PTR_NULL(
+        hx_live_cve_match(HX_LIVE_HANG_REQUEST, "no answer to POST (text/plain)", &c));
     CU_ASSERT_PTR_NULL(hx_live_cve_match(HX_LIVE_CRASH, "SomethingElse: x", &c));
     hx_live_case_free(&c);
 }

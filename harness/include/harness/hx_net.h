@@ -39,6 +39,9 @@ struct hx_net_limits {
     size_t max_body;    /* response body / WebSocket message bytes (16 MiB) */
     unsigned max_chans; /* channels alive at once (64) */
     bool fresh_conns;   /* HTTP: a new TCP connection per request */
+    bool rst_close;     /* every connection ends with a reset (SO_LINGER 0): no
+                         * TIME_WAIT on our side, for clients that open
+                         * thousands of connections a minute (the live fuzzer) */
 };
 
 /* Creates a transport for |base_url| = "http://HOST:PORT" (or ws://)

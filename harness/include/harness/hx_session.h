@@ -76,12 +76,14 @@ struct hx_session_opts {
     bool strict_decode; /* decode in CDC_STRICT mode (default compat) */
     bool manual_poll;   /* do not keep a GET outstanding */
     enum hx_hb_mode hb;
-    bool queue_control;    /* also queue heartbeats/noops handled automatically */
-    bool no_b64;           /* EIO3 polling: omit b64=1 */
-    size_t max_mem;        /* item bytes; 0 = 64 MiB */
-    size_t max_body;       /* one received body or message; 0 = 16 MiB */
-    size_t transcript_max; /* transcript bytes; 0 = 8 MiB */
-    uint64_t seed;         /* RNG seed (ack ids, raw WebSocket keys/masks) */
+    bool queue_control;      /* also queue heartbeats/noops handled automatically */
+    bool no_b64;             /* EIO3 polling: omit b64=1 */
+    size_t max_mem;          /* item bytes; 0 = 64 MiB */
+    size_t max_body;         /* one received body or message; 0 = 16 MiB */
+    size_t transcript_max;   /* transcript bytes; 0 = 8 MiB */
+    unsigned max_json_depth; /* nesting the decoder accepts; 0 = the codec's (64).
+                              * The live fuzzer raises it: servers echo what it sends */
+    uint64_t seed;           /* RNG seed (ack ids, raw WebSocket keys/masks) */
 };
 
 enum hx_item_kind {

@@ -205,6 +205,12 @@ int hx_target_check(struct hx_target *t, struct hx_target_exit *ex);
  * |diag| says what came back) or HX_TARGET_ERR_DIED (connection refused). */
 int hx_target_probe(struct hx_target *t, int timeout_ms, struct hx_target_diag *diag);
 
+/* Cheaper liveness check for a check after every request batch: one GET
+ * with a session id no server issues; any HTTP answer (an error, as a
+ * rule) within |timeout_ms| means the server answers. Returns as
+ * hx_target_probe(). */
+int hx_target_ping(struct hx_target *t, int timeout_ms, struct hx_target_diag *diag);
+
 /* Stops the process if it runs, then starts again (a new port unless
  * opts.port is set). Returns as hx_target_start(). */
 int hx_target_restart(struct hx_target *t, struct hx_target_diag *diag);

@@ -84,6 +84,8 @@ static void init_codec(struct hx_session *s)
     s->co.mode = s->o.strict_decode ? CDC_STRICT : CDC_COMPAT;
     /* The server may send more than its own maxPayload; bound by ours. */
     s->co.lim.max_payload = s->o.max_body;
+    if (s->o.max_json_depth)
+        s->co.lim.max_json_depth = s->o.max_json_depth;
     cdc_buf_init(&s->scratch, s->o.max_body, NULL);
 }
 

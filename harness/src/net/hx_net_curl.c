@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct curl_chan {
     CURL *easy;
@@ -145,6 +146,17 @@ static int set_body(struct nchan *c, struct curl_chan *cc, const struct hx_http_
     return HX_OK;
 }
 
+/* rst_close: the socket resets when closed (hx_net.h). */
+static int sockopt_rst(void *ud, curl_socket_t fd, curlsocktype purpose)
+{
+    (void)ud;
+    if (purpose == CURLSOCKTYPE_IPCXN) {
+        struct linger lg = {1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    }
+    return CURL_SOCKOPT_OK;
+}
+
 static int setup(struct net *n, struct nchan *c, const struct hx_http_req *req)
 {
     struct curl_chan *cc = c->impl;
@@ -168,6 +180,8 @@ static int setup(struct net *n, struct nchan *c, const struct hx_http_req *req)
     curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cc->err);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, n->lim.fresh_conns ? 1L : 0L);
+    if (n->lim.rst_close)
+        curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_rst);
     int rc = set_headers(cc, req);
     if (rc == HX_OK)
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, cc->hdrs);

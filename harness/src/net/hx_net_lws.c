@@ -237,6 +237,10 @@ static int on_chan_event(struct net *n, struct nchan *c, struct lws *wsi, int re
         return append_headers(wsi, lc, in, len);
     case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
         collect_head(wsi, lc);
+        if (n->lim.rst_close) { /* hx_net.h: reset when closed */
+            struct linger lg = {1, 0};
+            setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        }
         return 0;
     case LWS_CALLBACK_CLIENT_ESTABLISHED: {
         lc->established = true;

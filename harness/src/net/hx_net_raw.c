@@ -81,6 +81,10 @@ static int open_socket(struct net *n, int *out)
         return HX_ERR_TRANSPORT;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    if (n->lim.rst_close) {
+        struct linger lg = {1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    }
     int r = connect(fd, ai->ai_addr, ai->ai_addrlen);
     freeaddrinfo(ai);
     if (r != 0 && errno != EINPROGRESS) {

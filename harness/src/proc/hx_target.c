@@ -301,6 +301,27 @@ int hx_target_probe(struct hx_target *t, int timeout_ms, struct hx_target_diag *
     return rc;
 }
 
+int hx_target_ping(struct hx_target *t, int timeout_ms, struct hx_target_diag *diag)
+{
+    if (!t)
+        return hx_diag_set(diag, HX_TARGET_ERR_INVALID_ARG, "no target");
+    if (!t->url_mode && !hx_proc_poll(&t->proc))
+        return died_diag(t, "before the ping", diag);
+    /* A session id no server issues: answered with an error at once, no
+     * session is created (a handshake per case leaves thousands of
+     * sessions for the server to time out). */
+    char path[600];
+    int eio4 = !t->desc || (t->desc->eio & (1u << 4));
+    snprintf(path, sizeof path, "%s?EIO=%s&transport=polling&sid=siospec-ping", t->path,
+             eio4 ? "4" : "3");
+    struct hx_probe_resp r;
+    int rc = hx_probe_get(t->host, t->port, path, timeout_ms > 0 ? timeout_ms : PROBE_ATTEMPT_MS,
+                          &r, diag);
+    if (rc == HX_TARGET_OK && r.status < 100)
+        return hx_diag_set(diag, HX_TARGET_ERR_PROBE, "ping: no HTTP status");
+    return rc;
+}
+
 int hx_target_restart(struct hx_target *t, struct hx_target_diag *diag)
 {
     if (!t)

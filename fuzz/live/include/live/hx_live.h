@@ -29,9 +29,16 @@
  *           [repeat N] "DATA"             a frame on the last raw WebSocket
  *   sleep MS | close graceful|packet|abort
  *   expect-close MS "RULE"                the session must end within MS
+ *   loop N K                              run the next K actions N times
+ *   leak heap|rss|fds|threads MIN                               (optional)
+ *                                         a leak: the resource must grow by
+ *                                         MIN per repeat of the first loop
  * Every action line may add: hdr "Name: value" (repeatable), hdrs N (N
  * generated headers), pad N BYTE AT (N copies of byte BYTE inserted at
- * offset AT of the data: large inputs stay small on disk).
+ * offset AT of the data: large inputs stay small on disk), sess N (the
+ * session slot 0-3 the action uses: several sessions at once; "open" on a
+ * slot that is open starts a new session there). "send ... tmpl" fills
+ * {ack} (the last ack id the server asked for) and {sid} in the data.
  *
  * Determinism: case |index| of a campaign depends only on (seed, index).
  * Thread rules: no globals besides constant tables; objects belong to one
@@ -79,7 +86,9 @@ enum hx_live_op {
     HX_LIVE_SLEEP,
     HX_LIVE_CLOSE,
     HX_LIVE_EXPECT_CLOSE,
+    HX_LIVE_LOOP,
 };
+#define HX_LIVE_NSESS 4 /* session slots of one case */
 
 #define HX_LIVE_F_BINARY 0x01u   /* send: binary message */
 #define HX_LIVE_F_WS 0x02u       /* open: WebSocket first */
@@ -91,6 +100,17 @@ enum hx_live_op {
 #define HX_LIVE_F_NOPROBE 0x80u  /* upgrade flags, as HX_UPG_* */
 #define HX_LIVE_F_NOUPGRADE 0x100u
 #define HX_LIVE_F_NOPAUSE 0x200u
+#define HX_LIVE_F_TMPL 0x400u /* send: fill {ack} and {sid} in the data */
+
+/* Resources a leak is measured on; names via hx_live_res_name(). */
+enum hx_live_res {
+    HX_LIVE_RES_NONE = 0,
+    HX_LIVE_RES_HEAP = 1, /* JS heap + external bytes after a full GC (Node agent) */
+    HX_LIVE_RES_RSS = 2,  /* VmRSS, bytes */
+    HX_LIVE_RES_FDS = 3,  /* open file descriptors */
+    HX_LIVE_RES_THREADS = 4,
+};
+#define HX_LIVE_NRES 5
 
 /* Owned bytes (|p| from malloc, or NULL when |len| is 0). */
 struct hx_live_bytes {
@@ -102,7 +122,9 @@ struct hx_live_action {
     enum hx_live_op op;
     unsigned flags;               /* HX_LIVE_F_* */
     uint32_t ms;                  /* sleep, expect-close deadline, raw RST delay (0: no RST) */
-    uint32_t repeat;              /* wsframe: frames to send (0 = 1) */
+    uint32_t repeat;              /* wsframe: frames to send; loop: runs (0 = 1) */
+    uint32_t span;                /* loop: actions after it that form the body */
+    uint8_t sess;                 /* session slot, < HX_LIVE_NSESS */
     uint32_t gen_headers;         /* extra generated headers "X-Fz-<i>: <i>" */
     uint8_t opcode, rsv;          /* wsframe */
     uint16_t close_code;          /* wsframe: code put first in a close frame (0: none) */
@@ -133,6 +155,8 @@ struct hx_live_meta {
     int cls; /* expected enum hx_live_class, HX_LIVE_NONE = any finding */
     char sig[200];
     char cve[32];
+    int leak_res;    /* enum hx_live_res of a "leak" line, NONE when absent */
+    double leak_min; /* growth per repeat that counts as reproduced */
 };
 
 /* Makes |c| an empty case that owns nothing yet. */
@@ -144,7 +168,8 @@ void hx_live_case_reset(struct hx_live_case *c);
 /* Appends a deep copy of |a|. Returns CDC_OK or CDC_ERR_NOMEM. */
 int hx_live_case_push(struct hx_live_case *c, const struct hx_live_action *a);
 /* Makes |dst| (initialised) a deep copy of the |k| actions of |src| listed
- * in |idx| (NULL: all of them, in order). Returns CDC_OK or CDC_ERR_NOMEM. */
+ * in |idx| (NULL: all of them, in order); a kept loop's body length counts
+ * only the kept actions of its body. Returns CDC_OK or CDC_ERR_NOMEM. */
 int hx_live_case_copy(struct hx_live_case *dst, const struct hx_live_case *src, const size_t *idx,
                       size_t k);
 /* Frees the bytes an action owns and zeroes it. */
@@ -155,6 +180,13 @@ int hx_live_bytes_set(struct hx_live_bytes *b, const void *p, size_t n);
 size_t hx_live_case_bytes(const struct hx_live_case *c);
 /* Lowercase verb of an op ("open", "send", ...), or "?". */
 const char *hx_live_op_name(int op);
+/* "heap", "rss", "fds", "threads", or "none". */
+const char *hx_live_res_name(int res);
+/* Runs of the first top-level loop of |c| (1 when it has none): what a
+ * leak's growth is divided by. */
+uint32_t hx_live_case_repeats(const struct hx_live_case *c);
+/* Number of actions one run of |c| executes (loops unrolled, saturating). */
+uint64_t hx_live_case_steps(const struct hx_live_case *c);
 
 /* Appends the reproducer text of |c| with header |m| (may be NULL) to
  * |out|. Returns CDC_OK, CDC_ERR_TOO_LARGE or CDC_ERR_NOMEM. */
@@ -171,17 +203,62 @@ int hx_live_case_parse(struct hx_live_case *c, struct hx_live_meta *m, const uin
 
 struct hx_live_gen_opts {
     uint64_t seed;
-    int eio;  /* 3 or 4 */
-    bool sio; /* the server speaks Socket.IO (else Engine.IO echo) */
+    int eio;              /* 3 or 4 */
+    bool sio;             /* the server speaks Socket.IO (else Engine.IO echo) */
+    uint32_t max_payload; /* the server's maxPayload; 0 = 1000000 */
+    bool no_leak_probes;  /* never generate leak probes (no resource oracle) */
 };
 
-/* Fills |out| (initialised; emptied first) with case |index| of the
- * campaign |o|: a known-dangerous input of the catalogue (the whole
- * catalogue first, in a seed-dependent order, then every 4th case, each
- * with random variations), a mutated valid session, or an HTTP /
- * WebSocket framing case. The same (seed, index) always gives the same
- * case. Returns CDC_OK or CDC_ERR_NOMEM. */
+/* hx_live_gen_next without a corpus. */
 int hx_live_gen_case(const struct hx_live_gen_opts *o, uint64_t index, struct hx_live_case *out);
+/* ---- the live corpus ---- */
+
+/* Inputs that made the server do something new (a new answer shape or
+ * new server code), kept to be mutated further. An entry becomes visible
+ * to the generator at case |visible_from|: entries loaded from a folder at
+ * 0, entries found during a campaign a fixed lag after the case that
+ * found them (hx_live_campaign.c), so case N is a pure function of the
+ * seed, N and the corpus it started with. Single-threaded. */
+struct hx_live_corpus_entry {
+    struct hx_live_case c;
+    uint64_t visible_from;
+    uint64_t found_at; /* case index that found it (UINT64_MAX: loaded) */
+    uint32_t weight;   /* selection weight, >= 1 */
+    uint32_t new_feat, new_cov;
+};
+
+struct hx_live_corpus {
+    struct hx_live_corpus_entry *e;
+    size_t n, cap;
+    char dir[1024]; /* where new entries are saved ("" = nowhere) */
+};
+
+void hx_live_corpus_init(struct hx_live_corpus *cp);
+void hx_live_corpus_free(struct hx_live_corpus *cp);
+/* Loads every *.repro file of |dir| (sorted by name), visible from case 0,
+ * and remembers |dir| for hx_live_corpus_add (created if missing). Files
+ * that do not parse are skipped and counted in |*skipped| (may be NULL).
+ * Returns CDC_OK, CDC_ERR_INVALID_ARG (|dir| cannot be created or read),
+ * CDC_ERR_NOMEM. */
+int hx_live_corpus_load(struct hx_live_corpus *cp, const char *dir, size_t *skipped);
+/* Appends a copy of |c| (|visible_from| must not be below the last
+ * entry's) and saves it in the corpus folder when there is one. */
+int hx_live_corpus_add(struct hx_live_corpus *cp, const struct hx_live_case *c,
+                       uint64_t visible_from, uint64_t found_at, uint32_t new_feat,
+                       uint32_t new_cov);
+/* Entries visible at case |index| (a prefix of |cp->e|). */
+size_t hx_live_corpus_visible(const struct hx_live_corpus *cp, uint64_t index);
+
+/* Case |index| of a campaign that has corpus |cp| (NULL: none): the
+ * catalogue round first, then catalogue variations, grammar sequences,
+ * mutations of visible corpus entries, leak probes (gen "leak:..."),
+ * mutated seed sessions and framing cases. The same (seed, index, visible
+ * corpus) always gives the same case. Returns CDC_OK or CDC_ERR_NOMEM. */
+int hx_live_gen_next(const struct hx_live_gen_opts *o, const struct hx_live_corpus *cp,
+                     uint64_t index, struct hx_live_case *out);
+/* True when |c| is a leak probe (its generator name starts "leak:"). */
+bool hx_live_is_leak_probe(const struct hx_live_case *c);
+
 /* Number of catalogue entries. */
 size_t hx_live_catalogue_count(void);
 /* Name of catalogue entry |i| ("cve-2023-32695", ...), or NULL past the end. */
