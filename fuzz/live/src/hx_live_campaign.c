@@ -34,6 +34,8 @@ uint64_t camp_elapsed(const struct camp *cp)
 
 static unsigned restarts(const struct camp *cp)
 {
+    if (!cp->w) /* the workers are gone: their total was kept */
+        return cp->res->restarts;
     unsigned n = 0;
     for (unsigned i = 0; i < cp->nw; i++)
         n += cp->w[i].x.restarts;
@@ -312,6 +314,8 @@ static unsigned end_workers(struct camp *cp, struct hx_live_trial_ctx *x)
         free(w->samples);
     }
     free(cp->w);
+    cp->w = NULL;
+    cp->nw = 0;
     return total;
 }
 

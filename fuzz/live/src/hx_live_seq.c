@@ -59,7 +59,7 @@ static void connect_nsp(struct gen *g, struct seq *q, unsigned k, const char *ns
         if (gen_chance(g, 70))
             cdc_buf_append_str(&b, "{\"token\":");
         gram_json(g, &p, &b);
-        if (b.len > 9 && memcmp(b.p + strlen(head), "{\"token\":", 9) == 0)
+        if (b.len >= strlen(head) + 9 && memcmp(b.p + strlen(head), "{\"token\":", 9) == 0)
             cdc_buf_append_byte(&b, '}');
         gram_pkt_free(&p);
     }
@@ -414,7 +414,7 @@ static void model_of(const struct hx_live_case *c, struct seq *q)
             s->ws = true;
         else if (a->op == HX_LIVE_SEND && a->data.len >= 2 && !memcmp(a->data.p, "40", 2))
             s->joined[a->data.len > 2 && a->data.p[2] == '/'
-                          ? (a->data.len >= 9 && !memcmp(a->data.p + 2, "/custom,", 8) ? 1 : 2)
+                          ? (a->data.len >= 10 && !memcmp(a->data.p + 2, "/custom,", 8) ? 1 : 2)
                           : 0] = true;
     }
 }
