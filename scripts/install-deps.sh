@@ -23,7 +23,7 @@ pkgs=(build-essential cmake pkg-config ninja-build clang llvm-14 libclang-rt-14-
       nodejs npm python3 python3-jsonschema libxml2-utils)
 if [ $want_servers -eq 1 ]; then
   pkgs+=(python3-socketio python3-engineio python3-aiohttp python3-uvicorn
-         python3-websockets python3-eventlet)
+         python3-websockets python3-eventlet python3-coverage)
 fi
 if [ $want_browser -eq 1 ]; then
   pkgs+=(chromium)

@@ -11,7 +11,11 @@
  * process ran before, and the campaign drops what any server process ran
  * before, so "new code" means new for the whole campaign.
  *
- * --url servers and non-Node runtimes stay black-box: no agent, and the
+ * Python targets get hx_live_agent.py instead, written as sitecustomize.py
+ * and found through PYTHONPATH: coverage.py's line coverage, the same
+ * protocol (new lines since the last take instead of blocks).
+ *
+ * --url servers and other runtimes stay black-box: no agent, and the
  * answer shapes (hx_live_shape.c) are the only feedback.
  */
 #include "live/hx_live_run.h"
@@ -30,6 +34,8 @@
 
 extern const unsigned char hx_live_agent_js[];
 extern const unsigned long hx_live_agent_js_len;
+extern const unsigned char hx_live_agent_py[];
+extern const unsigned long hx_live_agent_py_len;
 
 /* ---- setup ---- */
 
@@ -45,68 +51,107 @@ static int add_env(struct hx_target_desc *d, const char *kv)
     return 0;
 }
 
-/* NODE_OPTIONS of the description (appended to) or of our environment. */
-static const char *node_options(const struct hx_target_desc *d, size_t *idx)
+/* The value of |name| ("NAME=") in the description (|idx| set) or in our
+ * environment (|idx| SIZE_MAX). */
+static const char *env_of(const struct hx_target_desc *d, const char *name, size_t *idx)
 {
+    size_t n = strlen(name);
     for (size_t i = 0; i < d->nenv; i++)
-        if (strncmp(d->env[i], "NODE_OPTIONS=", 13) == 0) {
+        if (strncmp(d->env[i], name, n) == 0) {
             *idx = i;
-            return d->env[i] + 13;
+            return d->env[i] + n;
         }
     *idx = SIZE_MAX;
-    const char *e = getenv("NODE_OPTIONS");
+    char var[64];
+    snprintf(var, sizeof(var), "%.*s", (int)(n - 1), name);
+    const char *e = getenv(var);
     return e ? e : "";
+}
+
+/* Sets "NAME=VALUE" in the description, replacing its own. */
+static int set_env(struct hx_target_desc *d, const char *kv, size_t idx)
+{
+    if (idx == SIZE_MAX)
+        return add_env(d, kv);
+    char *nv = strdup(kv);
+    if (!nv)
+        return -1;
+    free(d->env[idx]);
+    d->env[idx] = nv;
+    return 0;
+}
+
+static int write_file(const char *path, const unsigned char *p, unsigned long n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, 1, n, f) != n) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 int hx_live_agent_setup(struct hx_target_desc *d, char *dir, size_t cap)
 {
-    if (!d->runtime || strcmp(d->runtime, "node") != 0)
+    bool node = d->runtime && strcmp(d->runtime, "node") == 0;
+    bool py = d->runtime && strncmp(d->runtime, "python", 6) == 0;
+    if (!node && !py)
         return 1;
     char tmpl[] = "/tmp/siospec-agent-XXXXXX";
     if (!mkdtemp(tmpl) || strlen(tmpl) + 1 > cap)
         return -1;
     snprintf(dir, cap, "%s", tmpl);
-    char js[256], kv[1200];
-    snprintf(js, sizeof(js), "%s/hx_live_agent.js", dir);
-    FILE *f = fopen(js, "wb");
-    if (!f || fwrite(hx_live_agent_js, 1, hx_live_agent_js_len, f) != hx_live_agent_js_len) {
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    fclose(f);
+    char file[256], kv[1200];
     size_t idx;
-    const char *old = node_options(d, &idx);
-    snprintf(kv, sizeof(kv), "NODE_OPTIONS=%s%s--require %s", old, old[0] ? " " : "", js);
-    if (idx != SIZE_MAX) {
-        char *nv = strdup(kv);
-        if (!nv)
+    if (node) {
+        snprintf(file, sizeof(file), "%s/hx_live_agent.js", dir);
+        if (write_file(file, hx_live_agent_js, hx_live_agent_js_len) != 0)
             return -1;
-        free(d->env[idx]);
-        d->env[idx] = nv;
-    } else if (add_env(d, kv) != 0) {
-        return -1;
+        const char *old = env_of(d, "NODE_OPTIONS=", &idx);
+        snprintf(kv, sizeof(kv), "NODE_OPTIONS=%s%s--require %s", old, old[0] ? " " : "", file);
+    } else {
+        snprintf(file, sizeof(file), "%s/sitecustomize.py", dir);
+        if (write_file(file, hx_live_agent_py, hx_live_agent_py_len) != 0)
+            return -1;
+        const char *old = env_of(d, "PYTHONPATH=", &idx);
+        snprintf(kv, sizeof(kv), "PYTHONPATH=%s%s%s", dir, old[0] ? ":" : "", old);
     }
+    if (set_env(d, kv, idx) != 0)
+        return -1;
     snprintf(kv, sizeof(kv), "SIOSPEC_AGENT_DIR=%s", dir);
     return add_env(d, kv);
+}
+
+/* Removes the entries of |dir| that the agents made: their scripts, the
+ * agent-<port>.sock files and Python's compiled sitecustomize. */
+static void remove_own(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        bool own = strcmp(e->d_name, "hx_live_agent.js") == 0 ||
+                   strcmp(e->d_name, "sitecustomize.py") == 0 ||
+                   strncmp(e->d_name, "sitecustomize.", 14) == 0 ||
+                   strncmp(e->d_name, "agent-", 6) == 0;
+        char full[1200];
+        snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+        if (strcmp(e->d_name, "__pycache__") == 0) {
+            remove_own(full);
+            rmdir(full);
+        } else if (own) {
+            unlink(full);
+        }
+    }
+    closedir(d);
 }
 
 void hx_live_agent_teardown(const char *dir)
 {
     if (!dir || !dir[0])
         return;
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    /* Only what the agent made: its script and agent-<port>.sock files. */
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (strcmp(e->d_name, "hx_live_agent.js") != 0 && strncmp(e->d_name, "agent-", 6) != 0)
-            continue;
-        char full[1200];
-        snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
-        unlink(full);
-    }
-    closedir(d);
+    remove_own(dir);
     rmdir(dir);
 }
 

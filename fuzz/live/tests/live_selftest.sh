@@ -12,6 +12,9 @@
 #   live_selftest.sh SIOSPEC negative OUTDIR
 #     the same campaign settings against sio4 (current release): no crash
 #     and no server hang may be reported.
+#   live_selftest.sh SIOSPEC pycov OUTDIR
+#     the Python coverage agent: a campaign against py-engineio reports
+#     server coverage, and none with --no-agent.
 set -u
 bin=$1 mode=$2 out=$3
 common="--seed 1 -j 4 --min-time 3s --request-ms 1000"
@@ -51,5 +54,19 @@ if [ "$mode" = negative ]; then
   echo "PASS: no crash, no hang against sio4"
   exit 0
 fi
-echo "usage: live_selftest.sh SIOSPEC positive|negative OUTDIR" >&2
+if [ "$mode" = pycov ]; then
+  # Server coverage of a Python target (coverage.py agent): a short
+  # campaign against py-engineio must report server coverage features,
+  # and the same campaign with --no-agent none.
+  "$bin" fuzz --target py-engineio --duration 8s --seed 1 -j 2 --quiet --out "$out/agent" >/dev/null
+  n=$(sed -n 's/.*"server_coverage_features":\([0-9]*\).*/\1/p' "$out/agent/findings.json")
+  grep -q '"server_coverage":true' "$out/agent/findings.json" || fail "no server coverage reported for py-engineio"
+  [ "${n:-0}" -ge 100 ] || fail "only ${n:-0} server coverage features from py-engineio"
+  "$bin" fuzz --target py-engineio --duration 4s --seed 1 -j 2 --quiet --no-agent --out "$out/black" >/dev/null
+  grep -q '"server_coverage":false' "$out/black/findings.json" || fail "--no-agent still reports server coverage"
+  ls -d /tmp/siospec-agent-* >/dev/null 2>&1 && echo "note: agent folders left in /tmp (another campaign may be running)"
+  echo "PASS: py-engineio server coverage: $n features (coverage.py agent); none with --no-agent"
+  exit 0
+fi
+echo "usage: live_selftest.sh SIOSPEC positive|negative|pycov OUTDIR" >&2
 exit 2
