@@ -321,7 +321,9 @@ static int put_body(struct cdc_buf *out, const struct hx_live_action *a)
         int rc = put_str(out, (a->flags & HX_LIVE_F_BINARY) ? " binary" : " text");
         if (rc == CDC_OK)
             rc = put_quoted(out, " ", &a->data);
-        return rc == CDC_OK ? put_flag(out, a, HX_LIVE_F_TMPL, " tmpl") : rc;
+        if (rc == CDC_OK)
+            rc = put_flag(out, a, HX_LIVE_F_TMPL, " tmpl");
+        return rc == CDC_OK ? put_flag(out, a, HX_LIVE_F_NOWAIT, " nowait") : rc;
     }
     case HX_LIVE_LOOP: {
         int rc = put_num(out, " ", a->repeat ? a->repeat : 1);

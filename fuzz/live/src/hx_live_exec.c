@@ -264,6 +264,45 @@ static int act_open(struct exec *x, const struct hx_live_action *a)
     return rc;
 }
 
+/* True when |p| holds a Socket.IO CONNECT: "40..." as the whole message,
+ * or as a record of a polling batch ("\x1e40..." in v4, "<len>:40..." in
+ * v3). */
+static bool sends_connect(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        bool start = i == 0 || p[i - 1] == 0x1e || p[i - 1] == ':';
+        if (start && p[i] == '4' && p[i + 1] == '0')
+            return true;
+    }
+    return false;
+}
+
+/* After a CONNECT, a client waits for the server's answer before it uses
+ * the namespace; so does a case, else whether its next packet lands before
+ * or after the namespace is joined is a race, and a reproducer minimised
+ * without its pause would reproduce by chance. Waits (at most half the
+ * request bound) for a CONNECT or CONNECT_ERROR sent after |since_us|, or
+ * the session's end. Nothing is taken from the queue. */
+static void await_connect(struct exec *x, uint64_t since_us)
+{
+    uint64_t end = hx_session_in(x->s, req_ms(x) / 2);
+    size_t seen = 0;
+    while (!hx_session_closed(x->s) && hx_session_in(x->s, 0) < end) {
+        size_t q = hx_session_queued(x->s);
+        for (; seen < q; seen++) {
+            const struct hx_item *it = hx_session_peek(x->s, seen);
+            if (it && it->at_us >= since_us &&
+                (it->kind == HX_ITEM_ERROR || it->kind == HX_ITEM_CLOSE ||
+                 (it->kind == HX_ITEM_SIO &&
+                  (it->sio.type == SIO_CONNECT || it->sio.type == SIO_CONNECT_ERROR))))
+                return;
+        }
+        uint64_t t = hx_session_in(x->s, 5);
+        if (hx_session_pump(x->s, t < end ? t : end) != HX_OK)
+            return;
+    }
+}
+
 static int act_send(struct exec *x, const struct hx_live_action *a)
 {
     if (hx_session_tp(x->s) == HX_TP_NONE || hx_session_closed(x->s))
@@ -305,13 +344,18 @@ static int act_send(struct exec *x, const struct hx_live_action *a)
     } else {
         rc = padded(a, &b);
     }
+    bool connect = rc == CDC_OK && !(a->flags & (HX_LIVE_F_BINARY | HX_LIVE_F_NOWAIT)) &&
+                   x->o->sio && sends_connect(b.p, b.len);
+    uint64_t since_us = hx_session_elapsed_us(x->s);
     if (rc == CDC_OK) {
         rc = hx_eio_send_raw(x->s, b.p, b.len, a->flags & HX_LIVE_F_BINARY,
                              hx_session_in(x->s, req_ms(x)));
         if (rc == HX_ERR_TIMEOUT && polling)
             note(x, HX_LIVE_HANG_REQUEST, "no answer to a polling POST",
                  "POST of %zu bytes not answered within %u ms", b.len, req_ms(x));
-        if (!polling) /* take in what is there, without waiting */
+        if (rc == HX_OK && connect)
+            await_connect(x, since_us);
+        else if (!polling) /* take in what is there, without waiting */
             hx_session_pump(x->s, hx_session_in(x->s, 0));
     }
     cdc_buf_free(&b);

@@ -347,7 +347,10 @@ static struct hx_live_finding *find(struct hx_live_campaign *res, int cls, const
     return NULL;
 }
 
-static void save_repro(struct worker *w, struct hx_live_finding *f, const struct hx_live_case *c)
+/* Writes |c| as finding |f|'s reproducer: out_dir/finding-NNN.repro, or
+ * finding-NNN.try.repro for a candidate that may replace it. */
+static void save_repro(struct worker *w, struct hx_live_finding *f, const struct hx_live_case *c,
+                       bool trial)
 {
     const struct hx_live_campaign_opts *o = w->cp->o;
     struct hx_live_meta m = {.eio = w->x.run.eio,
@@ -368,7 +371,8 @@ static void save_repro(struct worker *w, struct hx_live_finding *f, const struct
     }
     struct cdc_buf b;
     cdc_buf_init(&b, 64u << 20, NULL);
-    snprintf(f->repro, sizeof(f->repro), "%s/finding-%03u.repro", o->out_dir, f->id);
+    snprintf(f->repro, sizeof(f->repro), "%s/finding-%03u%s.repro", o->out_dir, f->id,
+             trial ? ".try" : "");
     FILE *fp = hx_live_case_write(c, &m, &b) == CDC_OK ? fopen(f->repro, "wb") : NULL;
     if (!fp || fwrite(b.p, 1, b.len, fp) != b.len)
         f->repro[0] = 0;
@@ -450,7 +454,8 @@ static const struct hx_live_case *earlier_culprit(struct worker *w, struct mctx 
 /* Replays, minimises and saves finding |f| (a copy |fx| is filled without
  * the lock and published at the end). */
 static void process(struct worker *w, struct hx_live_finding *fx, const struct hx_live_case *c,
-                    const struct hx_live_verdict *v, bool late, const struct hx_live_leak *lk)
+                    const struct hx_live_verdict *v, bool late, const struct hx_live_leak *lk,
+                    bool trial)
 {
     struct camp *cp = w->cp;
     struct mctx m = {.w = w,
@@ -554,7 +559,7 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
     /* The trigger must be in what reproduces: the minimised case. */
     const char *cve = hx_live_cve_match(fx->cls, fx->sig, &min);
     snprintf(fx->cve, sizeof(fx->cve), "%s", cve ? cve : "");
-    save_repro(w, fx, &min);
+    save_repro(w, fx, &min, trial);
     if (quiet)
         camp_quiet(w, false);
     say(cp,
@@ -563,6 +568,66 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         fx->id, fx->reproduced, fx->replays, fx->orig_actions, fx->min_actions, fx->orig_bytes,
         fx->min_bytes, (double)fx->min_ms / 1000.0, cve ? ", matches " : "", cve ? cve : "");
     hx_live_case_free(&min);
+}
+
+/* What a finding takes from the case that shows it. */
+static void from_case(struct hx_live_finding *f, const struct hx_live_case *c,
+                      const struct hx_live_verdict *v)
+{
+    f->cls = v->cls;
+    f->first_case = c->index;
+    f->processing = true;
+    f->reproduced = 0;
+    f->orig_actions = c->n;
+    f->orig_bytes = hx_live_case_bytes(c);
+    f->orig_repeats = hx_live_case_repeats(c);
+    snprintf(f->sig, sizeof(f->sig), "%s", v->sig);
+    snprintf(f->detail, sizeof(f->detail), "%s", v->detail);
+    snprintf(f->gen, sizeof(f->gen), "%s", c->gen);
+}
+
+/* Finding |f| (cp->mu held, released here) reproduced only some of its
+ * replays; case |c| shows it again. Processes |c| as a candidate and keeps
+ * whichever reproducer replays more reliably, so that a reproducer found
+ * by chance first does not stand for a finding a later case shows every
+ * time. */
+static void retry(struct worker *w, struct hx_live_finding *f, const struct hx_live_case *c,
+                  const struct hx_live_verdict *v, bool late)
+{
+    struct camp *cp = w->cp;
+    f->hits++;
+    f->retries++;
+    f->processing = true;
+    struct hx_live_finding fx = *f;
+    from_case(&fx, c, v);
+    unsigned had = f->reproduced, of = f->replays;
+    pthread_mutex_unlock(&cp->mu);
+
+    say(cp, "fuzz: finding %u: reproduced %u/%u only; case %llu shows it too: trying it\n", fx.id,
+        had, of, (unsigned long long)c->index);
+    process(w, &fx, c, v, late, NULL, true);
+
+    pthread_mutex_lock(&cp->mu);
+    bool better = fx.cls != HX_LIVE_NONE && fx.repro[0] && fx.replays &&
+                  (uint64_t)fx.reproduced * of > (uint64_t)had * fx.replays;
+    char path[sizeof(f->repro)];
+    snprintf(path, sizeof(path), "%s/finding-%03u.repro", cp->o->out_dir, f->id);
+    if (better && rename(fx.repro, path) == 0) {
+        fx.hits = f->hits;
+        fx.t_ms = f->t_ms; /* still first seen then */
+        fx.processing = false;
+        snprintf(fx.repro, sizeof(fx.repro), "%s", path);
+        *f = fx;
+    } else {
+        if (fx.repro[0])
+            remove(fx.repro);
+        better = false;
+        f->processing = false;
+    }
+    pthread_mutex_unlock(&cp->mu);
+    say(cp, "fuzz: finding %u: %s\n", fx.id,
+        better ? "the reproducer of that case replaces the first one"
+               : "the first reproducer stays");
 }
 
 void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx_live_verdict *v,
@@ -578,6 +643,11 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
     pthread_mutex_lock(&cp->mu);
     res->per_class[v->cls]++;
     struct hx_live_finding *f = find(res, v->cls, v->sig, lk, keys);
+    if (f && !f->processing && !f->leak_res && !(lk && lk->res) && f->replays &&
+        f->reproduced < f->replays && f->retries < 2) {
+        retry(w, f, c, v, late);
+        return; /* unlocked */
+    }
     if (f || res->nf == res->f_cap) {
         if (f)
             f->hits++;
@@ -587,18 +657,10 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
     f = &res->f[res->nf++];
     memset(f, 0, sizeof(*f));
     f->id = (unsigned)res->nf;
-    f->cls = v->cls;
     f->hits = 1;
-    f->first_case = c->index;
     f->t_ms = camp_elapsed(cp);
-    f->processing = true;
-    f->orig_actions = c->n;
-    f->orig_bytes = hx_live_case_bytes(c);
-    f->orig_repeats = hx_live_case_repeats(c);
+    from_case(f, c, v);
     f->leak_res = lk ? lk->res : 0;
-    snprintf(f->sig, sizeof(f->sig), "%s", v->sig);
-    snprintf(f->detail, sizeof(f->detail), "%s", v->detail);
-    snprintf(f->gen, sizeof(f->gen), "%s", c->gen);
     const char *cve = hx_live_cve_match(f->cls, f->sig, c); /* final after minimising */
     snprintf(f->cve, sizeof(f->cve), "%s", cve ? cve : "");
     struct hx_live_finding fx = *f;
@@ -608,7 +670,7 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
                 (double)f->t_ms / 1000.0);
     pthread_mutex_unlock(&cp->mu);
 
-    process(w, &fx, c, v, late, lk);
+    process(w, &fx, c, v, late, lk, false);
 
     pthread_mutex_lock(&cp->mu);
     if (fx.cls == HX_LIVE_NONE) { /* not confirmed: no finding after all */
