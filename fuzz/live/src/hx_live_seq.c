@@ -112,23 +112,33 @@ static const char *pick_nsp(struct gen *g, const struct seq *q, unsigned k)
     return gram_nsp(g);
 }
 
-static void contract_event(struct gen *g, struct seq *q, unsigned k)
+/* One event |ev| on |nsp| from slot |k| (a BINARY_EVENT when the grammar
+ * put attachments in it). */
+static void send_event(struct gen *g, struct seq *q, unsigned k, const char *nsp, bool plain,
+                       const char *ev, bool ack)
 {
     struct gram_pkt p;
     gram_pkt_init(&p);
-    const char *ev = gen_pick(g, gram_contract_events, gram_n_contract_events - 1);
-    bool ack = !strcmp(ev, "message-with-ack") ? gen_chance(g, 85) : gen_chance(g, 15);
-    if (!strcmp(ev, "disconnect-me") && !gen_chance(g, 30))
-        ev = "message";
-    p.nsp = pick_nsp(g, q, k);
-    p.plain = gen_chance(g, 60);
+    p.nsp = nsp;
+    p.plain = plain;
     gram_event(g, &p, ev, ack);
     if (p.n_att)
         p.type = 5;
     gram_send(g, &p, q->s[k].ws, k);
-    if (!strcmp(ev, "disconnect-me"))
-        q->s[k].joined[nsp_idx(p.nsp)] = false;
     gram_pkt_free(&p);
+}
+
+static void contract_event(struct gen *g, struct seq *q, unsigned k)
+{
+    const char *ev = gen_pick(g, gram_contract_events, gram_n_contract_events - 1);
+    bool ack = !strcmp(ev, "message-with-ack") ? gen_chance(g, 85) : gen_chance(g, 15);
+    if (!strcmp(ev, "disconnect-me") && !gen_chance(g, 30))
+        ev = "message";
+    const char *nsp = pick_nsp(g, q, k);
+    bool plain = gen_chance(g, 60);
+    send_event(g, q, k, nsp, plain, ev, ack);
+    if (!strcmp(ev, "disconnect-me"))
+        q->s[k].joined[nsp_idx(nsp)] = false;
 }
 
 static void any_packet(struct gen *g, struct seq *q, unsigned k)
@@ -188,10 +198,7 @@ static void rooms(struct gen *g, struct seq *q, unsigned k)
         const char *nsp = pick_nsp(g, q, k);
         unsigned mid = 1 + gen_below(g, 3);
         for (unsigned i = 0; i < mid + 2; i++) {
-            struct gram_pkt p;
-            gram_pkt_init(&p);
-            p.nsp = nsp;
-            p.plain = gen_chance(g, 80);
+            bool plain = gen_chance(g, 80);
             const char *ev = i == 0         ? "join"
                              : i == mid + 1 ? "leave"
                              : gen_chance(g, 30)
@@ -199,25 +206,17 @@ static void rooms(struct gen *g, struct seq *q, unsigned k)
                                  : gen_pick(g, gram_contract_events, gram_n_contract_events - 1);
             if (!strcmp(ev, "disconnect-me"))
                 ev = "message";
-            gram_event(g, &p, ev, !strcmp(ev, "message-with-ack") || gen_chance(g, 10));
-            if (p.n_att)
-                p.type = 5;
-            gram_send(g, &p, q->s[k].ws, k);
-            gram_pkt_free(&p);
+            bool ack = !strcmp(ev, "message-with-ack") || gen_chance(g, 10);
+            send_event(g, q, k, nsp, plain, ev, ack);
         }
         return;
     }
     unsigned start = gen_below(g, 3), n = 1 + gen_below(g, 3);
     for (unsigned i = start; i < start + n; i++) {
-        struct gram_pkt p;
-        gram_pkt_init(&p);
-        p.nsp = pick_nsp(g, q, k);
-        p.plain = gen_chance(g, 75);
-        gram_event(g, &p, names[i % N_OF(names)], gen_chance(g, 10));
-        if (p.n_att)
-            p.type = 5;
-        gram_send(g, &p, q->s[k].ws, k);
-        gram_pkt_free(&p);
+        const char *nsp = pick_nsp(g, q, k);
+        bool plain = gen_chance(g, 75);
+        bool ack = gen_chance(g, 10);
+        send_event(g, q, k, nsp, plain, names[i % N_OF(names)], ack);
     }
 }
 

@@ -127,12 +127,13 @@ int hx_target_new_url(struct hx_target **out, const char *url, const struct hx_t
     return HX_TARGET_OK;
 }
 
-/* The handshake request used as readiness and liveness probe. */
-static void probe_path(const struct hx_target *t, char *buf, size_t cap)
+/* The polling request of the readiness and liveness probes: the
+ * handshake, or with |extra| ("&sid=...") a request in a session. */
+static void probe_path(const struct hx_target *t, const char *extra, char *buf, size_t cap)
 {
     int eio4 = !t->desc || (t->desc->eio & (1u << 4));
-    snprintf(buf, cap, "%s?EIO=%s&transport=polling%s", t->path, eio4 ? "4" : "3",
-             eio4 ? "" : "&b64=1");
+    snprintf(buf, cap, "%s?EIO=%s&transport=polling%s%s", t->path, eio4 ? "4" : "3",
+             eio4 ? "" : "&b64=1", extra);
 }
 
 /* Appends the exit status and the output tail of the process to |diag|. */
@@ -152,7 +153,7 @@ static int probe_once(struct hx_target *t, int ms, char *why, size_t cap)
     char path[600];
     struct hx_probe_resp r;
     struct hx_target_diag pd = {{0}};
-    probe_path(t, path, sizeof path);
+    probe_path(t, "", path, sizeof path);
     int rc = hx_probe_get(t->host, t->port, path, ms, &r, &pd);
     if (rc != HX_TARGET_OK) {
         snprintf(why, cap, "%s", pd.msg);
@@ -311,9 +312,7 @@ int hx_target_ping(struct hx_target *t, int timeout_ms, struct hx_target_diag *d
      * session is created (a handshake per case leaves thousands of
      * sessions for the server to time out). */
     char path[600];
-    int eio4 = !t->desc || (t->desc->eio & (1u << 4));
-    snprintf(path, sizeof path, "%s?EIO=%s&transport=polling&sid=siospec-ping", t->path,
-             eio4 ? "4" : "3");
+    probe_path(t, "&sid=siospec-ping", path, sizeof path);
     struct hx_probe_resp r;
     int rc = hx_probe_get(t->host, t->port, path, timeout_ms > 0 ? timeout_ms : PROBE_ATTEMPT_MS,
                           &r, diag);
