@@ -25,26 +25,11 @@
  *   node server.js --describe    the same plus what the fault does
  */
 
-const path = require('path');
-const http = require('http');
-
-const TARGETS = path.join(__dirname, '../../../harness/targets');
-const NM = path.join(TARGETS, 'node-sio4/node_modules');
-const contract = require(path.join(TARGETS, 'common/sio-contract.cjs'));
-
-function load(rel) {
-    return require(path.join(NM, rel));
-}
+const { patch, choose, serve } = require('../../../harness/targets/common/sio4-fixture.cjs');
+const contract = require('../../../harness/targets/common/sio-contract.cjs');
 
 /* ---------------------------------------------------------------------- */
 /* Small patch helpers                                                     */
-
-/* Replaces proto[name] with make(original). */
-function patch(proto, name, make) {
-    const orig = proto[name];
-    if (typeof orig !== 'function') throw new Error(`cannot patch ${name}: not a function`);
-    proto[name] = make(orig);
-}
 
 /* Rewrites the JSON of every Engine.IO open packet: edit(obj, eioSocket). */
 function patchOpen(m, edit) {
@@ -649,49 +634,11 @@ function main() {
         listFaults(process.argv.includes('--describe'));
         return;
     }
-    const faultName = process.env.SIOSPEC_FAULT || '';
-    const fault = faultName ? FAULTS.find((f) => f.name === faultName) : null;
-    if (faultName && !fault) {
-        console.error(`siospec faulty fixture: unknown SIOSPEC_FAULT '${faultName}' ` +
-                      `(node server.js --list shows the faults)`);
-        process.exit(2);
-    }
-
-    const m = {
-        sio: load('socket.io'),
-        SioSocket: load('socket.io/dist/socket.js').Socket,
-        Namespace: load('socket.io/dist/namespace.js').Namespace,
-        Client: load('socket.io/dist/client.js').Client,
-        parser: load('socket.io-parser'),
-        hasBinary: load('socket.io-parser/build/cjs/is-binary.js').hasBinary,
-        EioServer: load('engine.io/build/server.js').Server,
-        EioSocket: load('engine.io/build/socket.js').Socket,
-        Polling: load('engine.io/build/transports/polling.js').Polling,
-        WebSocketT: load('engine.io/build/transports/websocket.js').WebSocket,
-        eioParser: load('engine.io-parser'),
-    };
-    m.SioServer = m.sio.Server;
-
-    const { host, port } = contract.listenAddress();
-    const opts = contract.serverOptions(4);
-    if (fault) {
-        const parser = fault.apply(m, opts);
-        if (parser) opts.parser = parser;
-    }
-
-    const httpServer = http.createServer((req, res) => {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found\n');
-    });
-    const io = new m.SioServer(httpServer, opts);
-    contract.install(io, 4);
-    httpServer.on('error', (err) => {
-        console.error(`siospec faulty fixture: ${err.message}`);
-        process.exit(1);
-    });
-    httpServer.listen(port, host, () => {
-        console.log(`siospec fixture ready: faulty (socket.io 4, fault=${faultName || 'none'}) ` +
-                    `on ${host}:${port}`);
+    const fault = choose('SIOSPEC_FAULT', FAULTS, 'faulty', 'faults');
+    serve({
+        fixture: 'faulty',
+        label: `fault=${fault ? fault.name : 'none'}`,
+        before: fault ? (m, opts) => fault.apply(m, opts) : null,
     });
 }
 

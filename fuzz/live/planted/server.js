@@ -30,26 +30,11 @@
  */
 
 const fs = require('fs');
-const path = require('path');
-const http = require('http');
 
-const TARGETS = path.join(__dirname, '../../../harness/targets');
-const NM = path.join(TARGETS, 'node-sio4/node_modules');
-const contract = require(path.join(TARGETS, 'common/sio-contract.cjs'));
-
-function load(rel) {
-    return require(path.join(NM, rel));
-}
+const { patch, choose, serve } = require('../../../harness/targets/common/sio4-fixture.cjs');
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                 */
-
-/* Replaces proto[name] with make(original). */
-function patch(proto, name, make) {
-    const orig = proto[name];
-    if (typeof orig !== 'function') throw new Error(`cannot patch ${name}: not a function`);
-    proto[name] = make(orig);
-}
 
 /* The planted crash: an uncaught exception thrown from a timer. */
 function crashSoon(ErrorType, message) {
@@ -372,44 +357,13 @@ function main() {
         listPlants();
         return;
     }
-    const plantName = process.env.SIOSPEC_PLANT || '';
-    const plant = plantName ? PLANTS.find((p) => p.name === plantName) : null;
-    if (plantName && !plant) {
-        console.error(`siospec planted fixture: unknown SIOSPEC_PLANT '${plantName}' ` +
-                      `(node server.js --list shows the plants)`);
-        process.exit(2);
-    }
-
-    const m = {
-        sio: load('socket.io'),
-        Client: load('socket.io/dist/client.js').Client,
-        parser: load('socket.io-parser'),
-        EioSocket: load('engine.io/build/socket.js').Socket,
-        Polling: load('engine.io/build/transports/polling.js').Polling,
-    };
-
-    const { host, port } = contract.listenAddress();
-    const opts = contract.serverOptions(4);
-    if (plant && plant.pre) {
-        const parser = plant.pre(m, opts);
-        if (parser) opts.parser = parser;
-    }
-
-    const httpServer = http.createServer((req, res) => {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found\n');
-    });
-    const io = new m.sio.Server(httpServer, opts);
-    /* Plant hooks first: they see each socket before the contract's handler. */
-    if (plant && plant.post) plant.post(m, io);
-    contract.install(io, 4);
-    httpServer.on('error', (err) => {
-        console.error(`siospec planted fixture: ${err.message}`);
-        process.exit(1);
-    });
-    httpServer.listen(port, host, () => {
-        console.log(`siospec fixture ready: planted (socket.io 4, plant=${plantName || 'none'}) ` +
-                    `on ${host}:${port}`);
+    const plant = choose('SIOSPEC_PLANT', PLANTS, 'planted', 'plants');
+    serve({
+        fixture: 'planted',
+        label: `plant=${plant ? plant.name : 'none'}`,
+        before: plant && plant.pre ? (m, opts) => plant.pre(m, opts) : null,
+        /* Plant hooks first: they see each socket before the contract's handler. */
+        after: plant && plant.post ? (m, io) => plant.post(m, io) : null,
     });
 }
 
