@@ -453,10 +453,35 @@ static const struct hx_live_case *earlier_culprit(struct worker *w, struct mctx 
 
 /* Replays, minimises and saves finding |f| (a copy |fx| is filled without
  * the lock and published at the end). */
+/* How often |c| shows the finding in |n| replays (fewer once the
+ * processing is past its bound: *ran tells how many ran). */
+static unsigned reproductions(struct mctx *m, const struct hx_live_case *c, unsigned n,
+                              unsigned *ran)
+{
+    unsigned got = 0, i = 0;
+    for (; i < n && (i == 0 || !past_hard(m)); i++)
+        got += same_finding(m, c);
+    *ran = i;
+    return got;
+}
+
+/* True when |a| of |an| replays is a better rate than |b| of |bn|. */
+static bool more_reliable(unsigned a, unsigned an, unsigned b, unsigned bn)
+{
+    return an && (!bn || (uint64_t)a * bn > (uint64_t)b * an);
+}
+
+/*
+ * Replays, minimises and saves finding |fx|. With |rival| (a finding that
+ * reproduced only some of its replays), |c| is a candidate for a better
+ * reproducer: it is screened by its replays first and, when it does not
+ * reproduce more reliably, left there (fx->repro stays "").
+ */
 static void process(struct worker *w, struct hx_live_finding *fx, const struct hx_live_case *c,
                     const struct hx_live_verdict *v, bool late, const struct hx_live_leak *lk,
-                    bool trial)
+                    const struct hx_live_finding *rival)
 {
+    bool trial = rival != NULL;
     struct camp *cp = w->cp;
     struct mctx m = {.w = w,
                      .base = c,
@@ -489,9 +514,12 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         return;
     }
     unsigned ran = 0;
-    for (; ran < fx->replays && (ran == 0 || !past_hard(&m)); ran++)
-        fx->reproduced += same_finding(&m, c);
+    fx->reproduced = reproductions(&m, c, fx->replays, &ran);
     fx->replays = ran; /* "reproduced N/M" counts the replays that ran */
+    if (rival && !more_reliable(fx->reproduced, fx->replays, rival->reproduced, rival->replays)) {
+        fx->repro[0] = 0;
+        return;
+    }
     if (fx->reproduced == 0 && (v->cls == HX_LIVE_CRASH || v->cls == HX_LIVE_HANG_SERVER) &&
         !m.leak_res) {
         /* A crash from a server timer may show during a later case: try
@@ -516,6 +544,21 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
         hx_live_case_copy(&min, c, NULL, 0);
     if (m.leak_res && min.n != c->n && !leak_scales(&m, &min)) /* noise got minimised */
         hx_live_case_copy(&min, c, NULL, 0);
+    if (!m.leak_res && fx->reproduced && !past_hard(&m) &&
+        (min.n != c->n || hx_live_case_bytes(&min) != hx_live_case_bytes(c))) {
+        /* Minimising keeps what shows the finding once: with a flaky
+         * trigger it may drop what made the case show it every time. The
+         * minimised case must replay as reliably as the case, else the
+         * case as found is saved. */
+        unsigned n2 = 0, r2 = reproductions(&m, &min, fx->replays, &n2);
+        if (more_reliable(fx->reproduced, fx->replays, r2, n2)) {
+            size_t n = strlen(fx->detail);
+            snprintf(fx->detail + n, sizeof(fx->detail) - n,
+                     " (the minimised case reproduced %u/%u only: the case as found is saved)", r2,
+                     n2);
+            hx_live_case_copy(&min, c, NULL, 0);
+        }
+    }
     if (!m.leak_res && fx->reproduced && !replays_fresh(&m, &min)) {
         /* `siospec replay` starts a fresh server: the reproducer must show
          * the finding there; else the case as found, if that does. */
@@ -587,10 +630,10 @@ static void from_case(struct hx_live_finding *f, const struct hx_live_case *c,
 }
 
 /* Finding |f| (cp->mu held, released here) reproduced only some of its
- * replays; case |c| shows it again. Processes |c| as a candidate and keeps
- * whichever reproducer replays more reliably, so that a reproducer found
- * by chance first does not stand for a finding a later case shows every
- * time. */
+ * replays; case |c| shows it again. Screens |c| by its replays and, when
+ * it reproduces more reliably, processes it and keeps its reproducer, so
+ * that a reproducer found by chance first does not stand for a finding a
+ * later case shows every time. At most 8 candidates per finding. */
 static void retry(struct worker *w, struct hx_live_finding *f, const struct hx_live_case *c,
                   const struct hx_live_verdict *v, bool late)
 {
@@ -600,16 +643,16 @@ static void retry(struct worker *w, struct hx_live_finding *f, const struct hx_l
     f->processing = true;
     struct hx_live_finding fx = *f;
     from_case(&fx, c, v);
+    fx.repro[0] = 0; /* f's own file is not the candidate's */
     unsigned had = f->reproduced, of = f->replays;
     pthread_mutex_unlock(&cp->mu);
 
-    say(cp, "fuzz: finding %u: reproduced %u/%u only; case %llu shows it too: trying it\n", fx.id,
-        had, of, (unsigned long long)c->index);
-    process(w, &fx, c, v, late, NULL, true);
+    struct hx_live_finding rival = {.reproduced = had, .replays = of};
+    process(w, &fx, c, v, late, NULL, &rival);
 
     pthread_mutex_lock(&cp->mu);
-    bool better = fx.cls != HX_LIVE_NONE && fx.repro[0] && fx.replays &&
-                  (uint64_t)fx.reproduced * of > (uint64_t)had * fx.replays;
+    bool better =
+        fx.cls != HX_LIVE_NONE && fx.repro[0] && more_reliable(fx.reproduced, fx.replays, had, of);
     char path[sizeof(f->repro)];
     snprintf(path, sizeof(path), "%s/finding-%03u.repro", cp->o->out_dir, f->id);
     if (better && rename(fx.repro, path) == 0) {
@@ -625,9 +668,9 @@ static void retry(struct worker *w, struct hx_live_finding *f, const struct hx_l
         f->processing = false;
     }
     pthread_mutex_unlock(&cp->mu);
-    say(cp, "fuzz: finding %u: %s\n", fx.id,
-        better ? "the reproducer of that case replaces the first one"
-               : "the first reproducer stays");
+    say(cp, "fuzz: finding %u: case %llu shows it too, reproduced %u/%u (was %u/%u): %s\n", fx.id,
+        (unsigned long long)c->index, fx.reproduced, fx.replays, had, of,
+        better ? "its reproducer replaces the first one" : "the first reproducer stays");
 }
 
 void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx_live_verdict *v,
@@ -644,7 +687,7 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
     res->per_class[v->cls]++;
     struct hx_live_finding *f = find(res, v->cls, v->sig, lk, keys);
     if (f && !f->processing && !f->leak_res && !(lk && lk->res) && f->replays &&
-        f->reproduced < f->replays && f->retries < 2) {
+        f->reproduced < f->replays && f->retries < 8) {
         retry(w, f, c, v, late);
         return; /* unlocked */
     }
@@ -670,7 +713,7 @@ void camp_record(struct worker *w, const struct hx_live_case *c, const struct hx
                 (double)f->t_ms / 1000.0);
     pthread_mutex_unlock(&cp->mu);
 
-    process(w, &fx, c, v, late, lk, false);
+    process(w, &fx, c, v, late, lk, NULL);
 
     pthread_mutex_lock(&cp->mu);
     if (fx.cls == HX_LIVE_NONE) { /* not confirmed: no finding after all */

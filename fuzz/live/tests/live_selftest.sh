@@ -15,6 +15,13 @@
 #   live_selftest.sh SIOSPEC pycov OUTDIR
 #     the Python coverage agent: a campaign against py-engineio reports
 #     server coverage, and none with --no-agent.
+#   live_selftest.sh SIOSPEC retry OUTDIR
+#     flaky findings: against tests/flaky (every second acknowledgement
+#     malformed) a case with one acked event reproduces 1/3, one with two
+#     every time. The campaign (-j 1, seed 3, 260 cases) must screen later
+#     cases for such a finding and replace its first reproducer with a
+#     reliable one; that reproducer must replay 3 times out of 3 on a fresh
+#     server, and no candidate file may be left behind.
 set -u
 bin=$1 mode=$2 out=$3
 common="--seed 1 -j 4 --min-time 3s --request-ms 1000"
@@ -68,5 +75,31 @@ if [ "$mode" = pycov ]; then
   echo "PASS: py-engineio server coverage: $n features (coverage.py agent); none with --no-agent"
   exit 0
 fi
-echo "usage: live_selftest.sh SIOSPEC positive|negative|pycov OUTDIR" >&2
+if [ "$mode" = retry ]; then
+  target="$(cd "$(dirname "$0")" && pwd)/flaky/flaky.json"
+  "$bin" fuzz --target "$target" -j 1 --seed 3 --max-cases 260 --duration 120s --min-time 3s \
+    --out "$out" 2>"$out.progress"
+  rc=$?
+  mv "$out.progress" "$out/progress.txt"
+  [ $rc -eq 1 ] || fail "campaign against the flaky fixture: exit $rc, expected 1 (findings)"
+  grep 'fuzz: finding [0-9]*: case [0-9]* shows it too' "$out/progress.txt"
+  line=$(grep -m1 'its reproducer replaces the first one' "$out/progress.txt") ||
+    fail "no flaky finding got a more reliable reproducer (see $out/progress.txt)"
+  id=$(echo "$line" | sed 's/^fuzz: finding \([0-9]*\):.*/\1/')
+  repro=$(printf '%s/finding-%03d.repro' "$out" "$id")
+  [ -f "$repro" ] || fail "$repro missing"
+  ls "$out"/*.try.repro >/dev/null 2>&1 && fail "candidate reproducers left: $(ls "$out"/*.try.repro)"
+  stab=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(next((f["stability"] for f in d["findings"] if f["id"] == int(sys.argv[2])), "absent"))' \
+    "$out/findings.json" "$id")
+  [ "$stab" = deterministic ] || fail "finding $id is reported $stab, not deterministic"
+  for i in 1 2 3; do
+    "$bin" replay "$repro" --target "$target" >"$repro.replay$i.txt" 2>&1
+    rc=$?
+    [ $rc -eq 1 ] || { cat "$repro.replay$i.txt"; fail "$repro replay $i: exit $rc, expected 1"; }
+  done
+  echo "PASS: finding $id's reproducer was replaced by a reliable one, which replays 3/3"
+  exit 0
+fi
+echo "usage: live_selftest.sh SIOSPEC positive|negative|pycov|retry OUTDIR" >&2
 exit 2

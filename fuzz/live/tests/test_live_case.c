@@ -122,6 +122,8 @@ static void build_all(struct hx_live_case *c)
     push(c, (struct hx_live_action){.op = HX_LIVE_OPEN, .sess = 3});
     push(c, (struct hx_live_action){
                 .op = HX_LIVE_SEND, .flags = HX_LIVE_F_TMPL, .sess = 3, .data = B("43{ack}[1]")});
+    push(c,
+         (struct hx_live_action){.op = HX_LIVE_SEND, .flags = HX_LIVE_F_NOWAIT, .data = B("40")});
     snprintf(c->gen, sizeof(c->gen), "handmade");
 }
 
@@ -130,7 +132,7 @@ static void test_live_case_round_trip_all_actions(void)
     struct hx_live_case c;
     hx_live_case_init(&c);
     build_all(&c);
-    CU_ASSERT_EQUAL(c.n, 18);
+    CU_ASSERT_EQUAL(c.n, 19);
     round_trip(&c, NULL);
     hx_live_case_free(&c);
 }

@@ -60,7 +60,7 @@ static void test_live_engine_grammar_reach(void)
     cdc_buf_init(&t, 64u << 20, NULL);
     bool seen[sizeof(reach) / sizeof(reach[0])] = {false};
     bool batch7 = false, big_pad = false, maxp = false, many_args = false;
-    unsigned types[10] = {0};
+    unsigned types[10] = {0}, connects = 0, racing = 0;
     for (uint64_t i = 0; i < 3000; i++) {
         CU_ASSERT_EQUAL_FATAL(hx_live_gen_case(&o, i, &c), CDC_OK);
         text_of(&c, &t);
@@ -79,6 +79,10 @@ static void test_live_engine_grammar_reach(void)
             if (x->data.len >= 2 && x->data.p[0] == '4' && x->data.p[1] >= '0' &&
                 x->data.p[1] <= '6')
                 types[x->data.p[1] - '0']++;
+            if (x->data.len >= 2 && !memcmp(x->data.p, "40", 2)) {
+                connects++;
+                racing += (x->flags & HX_LIVE_F_NOWAIT) != 0;
+            }
             size_t commas = 0;
             for (size_t b = 0; b < x->data.len; b++)
                 commas += x->data.p[b] == ',';
@@ -94,6 +98,9 @@ static void test_live_engine_grammar_reach(void)
     CU_ASSERT(big_pad);
     CU_ASSERT(maxp);
     CU_ASSERT(many_args);
+    /* Most CONNECTs wait for their answer; some race the join. */
+    CU_ASSERT(racing > 0);
+    CU_ASSERT(racing * 4 < connects);
     for (int ty = 0; ty <= 6; ty++) {
         if (!types[ty])
             fprintf(stderr, "\nno Socket.IO packet of type %d\n", ty);

@@ -224,8 +224,8 @@ struct hx_live_finding {
     uint32_t leak_repeats, orig_repeats;
     double leak_per_repeat;
     bool processing; /* being replayed / minimised by a worker */
-    /* Later cases tried for a more reliable reproducer, when the first
-     * one reproduced only some of its replays (at most 2). */
+    /* Later cases screened for a more reliable reproducer, when the
+     * reproducer reproduced only some of its replays (at most 8). */
     unsigned retries;
 };
 
