@@ -18,6 +18,8 @@
 #include <time.h>
 
 #define OUT_KEEP 65536
+/* How long a server that printed an error is watched for its exit. */
+#define ERROR_EXIT_MS 500
 
 static pthread_mutex_t target_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -44,11 +46,11 @@ static void drain_output(struct hx_live_trial_ctx *x)
         ;
 }
 
-/* Reads new output (its first OUT_KEEP - 1 bytes are kept) into |buf|. */
-static size_t read_output(struct hx_live_trial_ctx *x, char *buf)
+/* Reads new output (its first |cap| - 1 bytes are kept) into |buf|. */
+static size_t read_output(struct hx_live_trial_ctx *x, char *buf, size_t cap)
 {
     size_t n = 0, got;
-    while (n < OUT_KEEP - 1 && (got = hx_target_output(x->t, &x->out_pos, buf + n, OUT_KEEP - n)))
+    while (n < cap - 1 && (got = hx_target_output(x->t, &x->out_pos, buf + n, cap - 1 - n)))
         n += got;
     buf[n] = 0;
     drain_output(x);
@@ -116,9 +118,31 @@ static int judge_output(struct hx_live_trial_ctx *x, const struct hx_target_exit
     char *out = malloc(OUT_KEEP), sig[200];
     if (!out)
         return HX_ERR_NOMEM;
-    size_t n = read_output(x, out);
+    size_t n = read_output(x, out, OUT_KEEP);
+    struct hx_target_exit late;
+    if (!ex && !hx_target_is_url(x->t) && hx_live_signature(out, n, sig, sizeof(sig))) {
+        /* An uncaught exception is printed before the process exits, and
+         * the liveness check may fall in between: give the exit a moment
+         * before calling it error output. */
+        for (int waited = 0; waited < ERROR_EXIT_MS && !ex; waited += 20) {
+            if (hx_target_check(x->t, &late) != HX_TARGET_OK)
+                ex = &late;
+            else
+                sleep_ms(20);
+        }
+        if (ex) {
+            x->healthy = false;
+            n += read_output(x, out + n, OUT_KEEP - n); /* what it printed while exiting */
+        }
+    }
     if (ex) {
         crash_verdict(ex, out, n, v);
+        if (!hx_live_signature(out, n, sig, sizeof(sig)) && x->carry_sig[0]) {
+            snprintf(v->sig, sizeof(v->sig), "%s", x->carry_sig);
+            size_t k = strlen(v->detail);
+            snprintf(v->detail + k, sizeof(v->detail) - k, " (printed before the case: %.150s)",
+                     x->carry_sig);
+        }
     } else if (hx_live_signature(out, n, sig, sizeof(sig))) {
         v->cls = HX_LIVE_ERROR_OUTPUT;
         snprintf(v->sig, sizeof(v->sig), "%s", sig);
@@ -138,7 +162,12 @@ int hx_live_trial(struct hx_live_trial_ctx *x, const struct hx_live_case *c,
     memset(v, 0, sizeof(*v));
     if (hx_live_ensure_up(x) != HX_OK)
         return HX_ERR_CONNECT;
-    drain_output(x);
+    /* Output of earlier cases is not this case's; an error signature in
+     * it is kept for a crash that exits only now. */
+    char pre[8192];
+    size_t np = read_output(x, pre, sizeof(pre));
+    if (!hx_live_signature(pre, np, x->carry_sig, sizeof(x->carry_sig)))
+        x->carry_sig[0] = 0;
     struct hx_live_obs obs;
     int rc = hx_live_exec(&x->run, c, &obs);
     if (rc != HX_OK)

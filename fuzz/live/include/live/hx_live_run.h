@@ -138,6 +138,10 @@ struct hx_live_trial_ctx {
     bool healthy;  /* the last trial's probe passed: skip the next pre-probe */
     int start_err; /* last failed (re)start, 0 if none */
     struct hx_target_diag diag;
+    /* The error signature in what the server printed after the last
+     * case's checks and before this case ("" when none): a crash whose
+     * exception came out before its exit keeps its signature. */
+    char carry_sig[200];
 };
 
 struct hx_live_verdict {
