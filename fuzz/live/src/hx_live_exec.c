@@ -40,6 +40,10 @@ struct exec {
     struct hx_session *s;          /* the current action's session */
     unsigned slot;
     unsigned ws_chan; /* the current slot's raw WebSocket */
+    /* A request of the case's own took Engine.IO messages of the slot's
+     * session: its Socket.IO stream has gaps (an attachment gone to the
+     * other request), which are not the server's fault. */
+    bool stolen[HX_LIVE_NSESS];
     struct hx_live_obs *obs;
     struct cdc_opts strict; /* server output is judged with these */
     size_t cur;             /* action being run */
@@ -206,9 +210,29 @@ static void check_poll_body(struct exec *x, const char *target, const struct hx_
     cdc_buf_free(&scratch);
 }
 
+/* True when an HTTP body holds an Engine.IO message (text or binary) as
+ * one of its records ("4...", "b...", in v3 also after "<len>:"). */
+static bool carries_messages(const struct cdc_span *body)
+{
+    for (size_t i = 0; i < body->len; i++) {
+        bool start = i == 0 || body->p[i - 1] == 0x1e || body->p[i - 1] == ':';
+        if (start && (body->p[i] == '4' || body->p[i] == 'b'))
+            return true;
+    }
+    return false;
+}
+
+static bool steals(const char *method, const char *target, const struct hx_item *it)
+{
+    return it->http_status == 200 && strcmp(method, "GET") == 0 && strstr(target, "sid=") &&
+           carries_messages(&it->raw);
+}
+
 static void check_http_answer(struct exec *x, const char *method, const char *target,
                               const struct hx_item *it)
 {
+    if (steals(method, target, it))
+        x->stolen[x->slot] = true;
     struct cdc_span ct;
     bool json = hx_http_header_get(it->head, "content-type", 0, &ct) && ct.len >= 16 &&
                 hx_span_ieq((struct cdc_span){ct.p, 16}, "application/json");
@@ -228,9 +252,18 @@ static void check_http_answer(struct exec *x, const char *method, const char *ta
 
 /* Session packets the strict codec rejected, and raw WebSocket text the
  * Engine.IO codec could not read. */
-static void check_queue(struct exec *x)
+static void check_queue(struct exec *x, unsigned k)
 {
-    bool lost = false; /* our decoder gave up on a packet: what follows may look wrong */
+    /* Our decoder gave up on a packet, or a request of ours took some of
+     * the session's: what follows may look wrong. */
+    bool lost = x->stolen[k];
+    /* (The answer of a GET the case did not wait for is queued; it comes
+     * on its own connection, so it may be queued after the gap shows.) */
+    for (size_t i = 0; i < hx_session_queued(x->s) && !lost; i++) {
+        const struct hx_item *it = hx_session_peek(x->s, i);
+        lost = it->kind == HX_ITEM_HTTP && it->aux && it->http_status == 200 &&
+               carries_messages(&it->raw);
+    }
     for (size_t i = 0; i < hx_session_queued(x->s); i++) {
         const struct hx_item *it = hx_session_peek(x->s, i);
         /* Our own limits (JSON depth 64, sizes) are not the server's
@@ -562,7 +595,8 @@ static void retire(struct exec *x, unsigned k)
     struct hx_session *cur = x->s;
     x->s = s;
     hx_session_pump(s, hx_session_in(s, 1)); /* slots not in use were not pumped */
-    check_queue(x);
+    check_queue(x, k);
+    x->stolen[k] = false;
     hx_live_shape_session(x->obs, s, k);
     if (hx_session_tp(s) != HX_TP_NONE)
         hx_session_close(s, HX_CLOSE_ABORT, hx_session_in(s, 100));
