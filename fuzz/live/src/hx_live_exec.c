@@ -210,16 +210,24 @@ static void check_poll_body(struct exec *x, const char *target, const struct hx_
     cdc_buf_free(&scratch);
 }
 
-/* True when an HTTP body holds an Engine.IO message (text or binary) as
- * one of its records ("4...", "b...", in v3 also after "<len>:"). */
-static bool carries_messages(const struct cdc_span *body)
+/* True when one of the Engine.IO records in |p| (the whole message, or a
+ * record of a polling batch: after "\x1e" in v4, after "<len>:" in v3)
+ * starts with |prefix|. */
+static bool record_starts(const uint8_t *p, size_t n, const char *prefix)
 {
-    for (size_t i = 0; i < body->len; i++) {
-        bool start = i == 0 || body->p[i - 1] == 0x1e || body->p[i - 1] == ':';
-        if (start && (body->p[i] == '4' || body->p[i] == 'b'))
+    size_t k = strlen(prefix);
+    for (size_t i = 0; i + k <= n; i++) {
+        bool start = i == 0 || p[i - 1] == 0x1e || p[i - 1] == ':';
+        if (start && memcmp(p + i, prefix, k) == 0)
             return true;
     }
     return false;
+}
+
+/* True when an HTTP body holds an Engine.IO message, text or binary. */
+static bool carries_messages(const struct cdc_span *body)
+{
+    return record_starts(body->p, body->len, "4") || record_starts(body->p, body->len, "b");
 }
 
 static bool steals(const char *method, const char *target, const struct hx_item *it)
@@ -297,19 +305,6 @@ static int act_open(struct exec *x, const struct hx_live_action *a)
     return rc;
 }
 
-/* True when |p| holds a Socket.IO CONNECT: "40..." as the whole message,
- * or as a record of a polling batch ("\x1e40..." in v4, "<len>:40..." in
- * v3). */
-static bool sends_connect(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i++) {
-        bool start = i == 0 || p[i - 1] == 0x1e || p[i - 1] == ':';
-        if (start && p[i] == '4' && p[i + 1] == '0')
-            return true;
-    }
-    return false;
-}
-
 /* After a CONNECT, a client waits for the server's answer before it uses
  * the namespace; so does a case, else whether its next packet lands before
  * or after the namespace is joined is a race, and a reproducer minimised
@@ -378,7 +373,7 @@ static int act_send(struct exec *x, const struct hx_live_action *a)
         rc = padded(a, &b);
     }
     bool connect = rc == CDC_OK && !(a->flags & (HX_LIVE_F_BINARY | HX_LIVE_F_NOWAIT)) &&
-                   x->o->sio && sends_connect(b.p, b.len);
+                   x->o->sio && record_starts(b.p, b.len, "40"); /* a Socket.IO CONNECT */
     uint64_t since_us = hx_session_elapsed_us(x->s);
     if (rc == CDC_OK) {
         rc = hx_eio_send_raw(x->s, b.p, b.len, a->flags & HX_LIVE_F_BINARY,

@@ -347,8 +347,14 @@ static struct hx_live_finding *find(struct hx_live_campaign *res, int cls, const
     return NULL;
 }
 
-/* Writes |c| as finding |f|'s reproducer: out_dir/finding-NNN.repro, or
+/* The reproducer file of finding |id|: out_dir/finding-NNN.repro, or
  * finding-NNN.try.repro for a candidate that may replace it. */
+static void repro_path(const struct camp *cp, unsigned id, bool trial, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/finding-%03u%s.repro", cp->o->out_dir, id, trial ? ".try" : "");
+}
+
+/* Writes |c| as finding |f|'s reproducer (repro_path). */
 static void save_repro(struct worker *w, struct hx_live_finding *f, const struct hx_live_case *c,
                        bool trial)
 {
@@ -371,8 +377,7 @@ static void save_repro(struct worker *w, struct hx_live_finding *f, const struct
     }
     struct cdc_buf b;
     cdc_buf_init(&b, 64u << 20, NULL);
-    snprintf(f->repro, sizeof(f->repro), "%s/finding-%03u%s.repro", o->out_dir, f->id,
-             trial ? ".try" : "");
+    repro_path(w->cp, f->id, trial, f->repro, sizeof(f->repro));
     FILE *fp = hx_live_case_write(c, &m, &b) == CDC_OK ? fopen(f->repro, "wb") : NULL;
     if (!fp || fwrite(b.p, 1, b.len, fp) != b.len)
         f->repro[0] = 0;
@@ -451,8 +456,6 @@ static const struct hx_live_case *earlier_culprit(struct worker *w, struct mctx 
     return hit;
 }
 
-/* Replays, minimises and saves finding |f| (a copy |fx| is filled without
- * the lock and published at the end). */
 /* How often |c| shows the finding in |n| replays (fewer once the
  * processing is past its bound: *ran tells how many ran). */
 static unsigned reproductions(struct mctx *m, const struct hx_live_case *c, unsigned n,
@@ -472,16 +475,17 @@ static bool more_reliable(unsigned a, unsigned an, unsigned b, unsigned bn)
 }
 
 /*
- * Replays, minimises and saves finding |fx|. With |rival| (a finding that
+ * Replays, minimises and saves finding |fx| (a copy filled without the
+ * lock and published by the caller). With |rival| (a finding that
  * reproduced only some of its replays), |c| is a candidate for a better
- * reproducer: it is screened by its replays first and, when it does not
- * reproduce more reliably, left there (fx->repro stays "").
+ * reproducer: it is screened by its replays first and, unless it
+ * reproduces more reliably, left there (fx->repro stays ""); else it is
+ * saved as finding-NNN.try.repro.
  */
 static void process(struct worker *w, struct hx_live_finding *fx, const struct hx_live_case *c,
                     const struct hx_live_verdict *v, bool late, const struct hx_live_leak *lk,
                     const struct hx_live_finding *rival)
 {
-    bool trial = rival != NULL;
     struct camp *cp = w->cp;
     struct mctx m = {.w = w,
                      .base = c,
@@ -603,7 +607,7 @@ static void process(struct worker *w, struct hx_live_finding *fx, const struct h
     /* The trigger must be in what reproduces: the minimised case. */
     const char *cve = hx_live_cve_match(fx->cls, fx->sig, &min);
     snprintf(fx->cve, sizeof(fx->cve), "%s", cve ? cve : "");
-    save_repro(w, fx, &min, trial);
+    save_repro(w, fx, &min, rival != NULL);
     if (quiet)
         camp_quiet(w, false);
     say(cp,
@@ -652,10 +656,10 @@ static void retry(struct worker *w, struct hx_live_finding *f, const struct hx_l
     process(w, &fx, c, v, late, NULL, &rival);
 
     pthread_mutex_lock(&cp->mu);
-    bool better =
-        fx.cls != HX_LIVE_NONE && fx.repro[0] && more_reliable(fx.reproduced, fx.replays, had, of);
+    /* process() saved a candidate only if it reproduced more reliably. */
+    bool better = fx.repro[0] != 0;
     char path[sizeof(f->repro)];
-    snprintf(path, sizeof(path), "%s/finding-%03u.repro", cp->o->out_dir, f->id);
+    repro_path(cp, f->id, false, path, sizeof(path));
     if (better && rename(fx.repro, path) == 0) {
         fx.hits = f->hits;
         fx.t_ms = f->t_ms; /* still first seen then */

@@ -93,16 +93,17 @@ int hx_live_ensure_up(struct hx_live_trial_ctx *x)
     return rc == HX_TARGET_OK ? HX_OK : HX_ERR_CONNECT;
 }
 
-static void crash_verdict(const struct hx_target_exit *ex, const char *out, size_t n,
+/* A crash verdict: the signature |sig| (NULL: the exit itself, as
+ * "exited with code N") and what the process printed, |out|. */
+static void crash_verdict(const struct hx_target_exit *ex, const char *sig, const char *out,
                           struct hx_live_verdict *v)
 {
     char what[200];
     hx_target_exit_describe(ex, what, sizeof(what));
     v->cls = HX_LIVE_CRASH;
-    if (!hx_live_signature(out, n, v->sig, sizeof(v->sig))) {
-        snprintf(v->sig, sizeof(v->sig), "%s", what);
+    snprintf(v->sig, sizeof(v->sig), "%s", sig ? sig : what);
+    if (!sig)
         hx_live_sig_normalise(v->sig);
-    }
     snprintf(v->detail, sizeof(v->detail), "server %.150s; output: %.300s", what, out);
     for (char *p = v->detail; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
@@ -119,8 +120,10 @@ static int judge_output(struct hx_live_trial_ctx *x, const struct hx_target_exit
     if (!out)
         return HX_ERR_NOMEM;
     size_t n = read_output(x, out, OUT_KEEP);
+    /* (The first signature: output read later cannot change it.) */
+    bool printed = hx_live_signature(out, n, sig, sizeof(sig));
     struct hx_target_exit late;
-    if (!ex && !hx_target_is_url(x->t) && hx_live_signature(out, n, sig, sizeof(sig))) {
+    if (!ex && printed && !hx_target_is_url(x->t)) {
         /* An uncaught exception is printed before the process exits, and
          * the liveness check may fall in between: give the exit a moment
          * before calling it error output. */
@@ -136,14 +139,14 @@ static int judge_output(struct hx_live_trial_ctx *x, const struct hx_target_exit
         }
     }
     if (ex) {
-        crash_verdict(ex, out, n, v);
-        if (!hx_live_signature(out, n, sig, sizeof(sig)) && x->carry_sig[0]) {
-            snprintf(v->sig, sizeof(v->sig), "%s", x->carry_sig);
+        bool carried = !printed && x->carry_sig[0];
+        crash_verdict(ex, printed ? sig : carried ? x->carry_sig : NULL, out, v);
+        if (carried) {
             size_t k = strlen(v->detail);
             snprintf(v->detail + k, sizeof(v->detail) - k, " (printed before the case: %.150s)",
                      x->carry_sig);
         }
-    } else if (hx_live_signature(out, n, sig, sizeof(sig))) {
+    } else if (printed) {
         v->cls = HX_LIVE_ERROR_OUTPUT;
         snprintf(v->sig, sizeof(v->sig), "%s", sig);
         snprintf(v->detail, sizeof(v->detail), "alive, printed: %.400s", sig);
