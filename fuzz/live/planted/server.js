@@ -31,7 +31,8 @@
 
 const fs = require('fs');
 
-const { patch, choose, serve } = require('../../../harness/targets/common/sio4-fixture.cjs');
+const { patch, editingParser, ackArgsAsObject, choose, serve } =
+    require('../../../harness/targets/common/sio4-fixture.cjs');
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                 */
@@ -91,20 +92,6 @@ function onEvent(io, fn) {
             }
         });
     });
-}
-
-/* A socket.io parser whose Encoder post-processes the encoded packets:
- * edit(obj, out) may change |out| ([text, ...attachments]) in place. */
-function editingParser(m, edit) {
-    const P = m.parser;
-    class PlantEncoder extends P.Encoder {
-        encode(obj) {
-            const out = super.encode(obj);
-            edit(obj, out);
-            return out;
-        }
-    }
-    return Object.assign({}, P, { Encoder: PlantEncoder });
 }
 
 /* ---------------------------------------------------------------------- */
@@ -254,10 +241,8 @@ const PLANTS = [
         pre(m) {
             const PT = m.parser.PacketType;
             return editingParser(m, (obj, out) => {
-                if (obj.type !== PT.ACK || !Number.isSafeInteger(obj.id) || obj.id < 1000 ||
-                    out.length !== 1 || typeof out[0] !== 'string' || !Array.isArray(obj.data)) return;
-                const head = /^3(\/[^,]*,)?\d+/.exec(out[0]);
-                if (head) out[0] = head[0] + JSON.stringify(Object.assign({}, obj.data));
+                if (obj.type === PT.ACK && Number.isSafeInteger(obj.id) && obj.id >= 1000)
+                    ackArgsAsObject(obj, out);
             });
         },
     },

@@ -30,6 +30,30 @@ function patch(proto, name, make) {
     proto[name] = make(orig);
 }
 
+/* A socket.io parser (of module set |m|) whose Encoder post-processes the
+ * encoded packets: edit(obj, out) may change |out| ([text, ...attachments])
+ * in place. */
+function editingParser(m, edit) {
+    const P = m.parser;
+    class EditingEncoder extends P.Encoder {
+        encode(obj) {
+            const out = super.encode(obj);
+            edit(obj, out);
+            return out;
+        }
+    }
+    return Object.assign({}, P, { Encoder: EditingEncoder });
+}
+
+/* Rewrites the encoded acknowledgement |out| of packet |obj| to carry its
+ * arguments as an object keyed by position (3<id>{"0":...}) instead of an
+ * array, a payload the protocol forbids. Only plain (text) acks. */
+function ackArgsAsObject(obj, out) {
+    if (out.length !== 1 || typeof out[0] !== 'string' || !Array.isArray(obj.data)) return;
+    const head = /^3(\/[^,]*,)?\d+/.exec(out[0]);
+    if (head) out[0] = head[0] + JSON.stringify(Object.assign({}, obj.data));
+}
+
 /* The classes and modules a change may patch. */
 function modules() {
     const m = {
@@ -97,4 +121,4 @@ function serve({ fixture, label, before, after }) {
     return io;
 }
 
-module.exports = { load, patch, modules, choose, serve };
+module.exports = { load, patch, editingParser, ackArgsAsObject, modules, choose, serve };

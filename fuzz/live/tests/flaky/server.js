@@ -15,7 +15,8 @@
  *   HOST=127.0.0.1 PORT=3000 node server.js
  */
 
-const { serve } = require('../../../../harness/targets/common/sio4-fixture.cjs');
+const { editingParser, ackArgsAsObject, serve } =
+    require('../../../../harness/targets/common/sio4-fixture.cjs');
 
 let acks = 0;
 
@@ -23,18 +24,11 @@ serve({
     fixture: 'flaky',
     label: 'every second ack malformed',
     before(m) {
-        const P = m.parser;
-        class FlakyEncoder extends P.Encoder {
-            encode(obj) {
-                const out = super.encode(obj);
-                if (obj.type !== P.PacketType.ACK || out.length !== 1 || typeof out[0] !== 'string' ||
-                    !Array.isArray(obj.data) || ++acks % 2 === 0)
-                    return out;
-                const head = /^3(\/[^,]*,)?\d+/.exec(out[0]);
-                if (head) out[0] = head[0] + JSON.stringify(Object.assign({}, obj.data));
-                return out;
-            }
-        }
-        return Object.assign({}, P, { Encoder: FlakyEncoder });
+        return editingParser(m, (obj, out) => {
+            if (obj.type !== m.parser.PacketType.ACK || out.length !== 1 ||
+                typeof out[0] !== 'string' || !Array.isArray(obj.data) || ++acks % 2 === 0)
+                return;
+            ackArgsAsObject(obj, out);
+        });
     },
 });
